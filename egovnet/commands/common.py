@@ -1,0 +1,62 @@
+"""Options and output helpers shared by every verb group."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+
+from egovnet.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+InventoryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--inventory",
+        "-i",
+        help="Inventory directory (default: $EGOVNET_INVENTORY or the sample district).",
+        show_default=False,
+    ),
+]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option("--profile", "-p", help="A shipped inventory profile: district or lab."),
+]
+StateDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--state-dir",
+        envvar="EGOVNET_STATE_DIR",
+        help="Runtime state (configs, credentials, backups, data). Default: .egovnet",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def settings(
+    inventory: Path | None = None, profile: str | None = None, state_dir: Path | None = None
+) -> Settings:
+    return Settings.resolve(state_dir=state_dir, inventory=inventory, profile=profile)
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")

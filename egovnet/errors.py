@@ -1,0 +1,87 @@
+"""The one exception root of egovnet.
+
+This module is a leaf (it imports nothing of the project), so every domain package may
+raise its errors without depending on the CLI glue around it::
+
+    EgovnetError
+    ├── InventoryError (ValueError)       bad source of truth: file, line, field
+    │   └── InventoryErrors               several of them, all reported at once
+    ├── SecretMissingError (LookupError)  a referenced secret is in neither env nor file
+    ├── LabError (RuntimeError)           the emulated network could not be built or changed
+    ├── CollectorError (RuntimeError)     SNMP polling failed for a device
+    ├── AutomationError (RuntimeError)    rendering or pushing configuration failed
+    ├── TopologyError (ValueError)        a topology question about unknown links/devices
+    └── AuditError (RuntimeError)         playbook results or exports could not be produced
+
+Every error renders as one line (``str(err)``); the CLI prints it and exits with
+``err.exit_code`` (2 for bad input, 1 for failed work).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EgovnetError(Exception):
+    """Root of every error egovnet raises on purpose."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where a value came from: a file, a 1-based line and a dotted field path."""
+
+    file: str
+    line: int
+    field: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}"
+
+
+class InventoryError(EgovnetError, ValueError):
+    """One problem in the source of truth, located to file, line and field."""
+
+    exit_code = 2
+
+    def __init__(self, location: SourceLocation, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}")
+
+
+class InventoryErrors(EgovnetError, ValueError):
+    """All problems found in one load: the CLI prints one line each."""
+
+    exit_code = 2
+
+    def __init__(self, errors: list[InventoryError]) -> None:
+        self.errors = errors
+        first = str(errors[0]) if errors else "no errors"
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)
+
+
+class SecretMissingError(EgovnetError, LookupError):
+    exit_code = 2
+
+
+class LabError(EgovnetError, RuntimeError):
+    pass
+
+
+class CollectorError(EgovnetError, RuntimeError):
+    pass
+
+
+class AutomationError(EgovnetError, RuntimeError):
+    pass
+
+
+class TopologyError(EgovnetError, ValueError):
+    exit_code = 2
+
+
+class AuditError(EgovnetError, RuntimeError):
+    pass

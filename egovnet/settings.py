@@ -1,0 +1,47 @@
+"""Runtime settings shared by every command: where state lives and which inventory to read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from inventory.catalog import Inventory
+from inventory.loader import default_inventory_path, load_inventory, profile_path
+from inventory.secrets import SecretStore
+
+DEFAULT_STATE_DIR = ".egovnet"
+
+
+@dataclass
+class Settings:
+    state_dir: Path
+    inventory_path: Path
+
+    @classmethod
+    def resolve(
+        cls, state_dir: Path | None = None, inventory: Path | None = None, profile: str | None = None
+    ) -> Settings:
+        state = state_dir or Path(os.environ.get("EGOVNET_STATE_DIR", DEFAULT_STATE_DIR))
+        if inventory is not None:
+            inv_path = inventory
+        elif profile is not None:
+            inv_path = profile_path(profile)
+        else:
+            inv_path = default_inventory_path()
+        return cls(state_dir=state, inventory_path=inv_path)
+
+    def ensure_state_dir(self) -> Path:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        return self.state_dir
+
+    def load_inventory(self) -> Inventory:
+        return load_inventory(self.inventory_path)
+
+    @property
+    def secrets_file(self) -> Path:
+        env = os.environ.get("EGOVNET_SECRETS_FILE")
+        return Path(env) if env else self.state_dir / "secrets.env"
+
+    def secrets(self) -> SecretStore:
+        return SecretStore(self.secrets_file)

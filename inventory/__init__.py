@@ -1,0 +1,1 @@
+"""inventory: the source of truth."""

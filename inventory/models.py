@@ -1,0 +1,266 @@
+"""The source-of-truth models: sites, devices, links (circuits), systems and policies.
+
+Everything downstream (topology, automation, collectors, exporters, lab, playbooks) reads
+these typed models; nothing downstream reads the YAML. Conventions:
+
+* A link's ``a`` end is the upstream side (core, city), its ``b`` end the downstream side;
+  the *site* a circuit serves is the site of its ``b`` device.
+* Rates are committed carrier rates in Mbps; ports are usually faster.
+* Secrets are referenced by environment-variable name (``*_env``), never held.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=63)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]
+
+
+class Strict(BaseModel):
+    """Base for every inventory model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tier(StrEnum):
+    city = "city"
+    district_core = "district_core"
+    cloud = "cloud"
+    department = "department"
+    town = "town"
+    village = "village"
+
+
+class Role(StrEnum):
+    core = "core"
+    aggregation = "aggregation"
+    access = "access"
+    cpe = "cpe"
+    firewall = "firewall"
+    server = "server"
+
+
+class Platform(StrEnum):
+    huawei_vrp = "huawei_vrp"
+    hp_comware = "hp_comware"
+    cisco_ios = "cisco_ios"
+    frr = "frr"
+
+
+class Plane(StrEnum):
+    A = "A"
+    B = "B"
+
+
+class LinkKind(StrEnum):
+    core_interconnect = "core-interconnect"
+    uplink = "uplink"  # district core to the city
+    backbone = "backbone"  # core to the government cloud zone
+    access = "access"  # core (or town) to a department, town or village site
+
+
+class MigrationStrategy(StrEnum):
+    rehost = "rehost"
+    relocate = "relocate"
+    replatform = "replatform"
+    refactor = "refactor"
+    repurchase = "repurchase"
+    retain = "retain"
+    retire = "retire"
+
+
+class MigrationStatus(StrEnum):
+    not_started = "not_started"
+    assessing = "assessing"
+    planned = "planned"
+    migrating = "migrating"
+    cutover = "cutover"
+    validated = "validated"
+    decommissioned = "decommissioned"
+    retained = "retained"
+
+
+#: Statuses at which a system counts as running on the government cloud (上云).
+MIGRATED_STATUSES = frozenset(
+    {MigrationStatus.cutover, MigrationStatus.validated, MigrationStatus.decommissioned}
+)
+
+
+class Criticality(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class Site(Strict):
+    id: Slug
+    name: str = Field(min_length=1, description="Chinese name, e.g. 龙归镇")
+    tier: Tier
+    parent: Slug | None = None
+    important: bool = Field(False, description="must be dual-homed (重要用户单位双归)")
+    address: str | None = None
+
+
+class Interface(Strict):
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = None
+
+
+class Device(Strict):
+    name: Slug
+    site: Slug
+    role: Role
+    platform: Platform
+    mgmt_address: ipaddress.IPv4Address
+    loopback: ipaddress.IPv4Address | None = None
+    snmp_profile: Slug
+    legacy_snmp_profile: Slug | None = Field(
+        None, description="a v2c profile the device still answers; the 等保 baseline removes it"
+    )
+    credential_profile: Slug | None = None
+    model: str | None = None
+    interfaces: list[Interface] = Field(default_factory=list)
+
+    def interface(self, name: str) -> Interface | None:
+        return next((i for i in self.interfaces if i.name == name), None)
+
+
+class LinkEnd(Strict):
+    device: Slug
+    interface: str = Field(min_length=1)
+    address: ipaddress.IPv4Interface | None = None
+
+
+class Link(Strict):
+    id: Slug
+    kind: LinkKind
+    plane: Plane
+    a: LinkEnd
+    b: LinkEnd
+    committed_mbps: int = Field(gt=0, description="carrier committed rate")
+    port_mbps: int | None = Field(None, gt=0)
+    carrier: str | None = None
+    circuit_id: str | None = None
+
+
+class TierPolicy(Strict):
+    baseline_mbps: int | None = Field(None, gt=0)
+    target_mbps: int | None = Field(None, gt=0)
+    dual_homed: bool = False
+
+
+class PlanPolicy(Strict):
+    baseline_year: int = 2021
+    target_year: int = 2025
+    year_in_force: int = 2025
+    migration_baseline_ratio: float = Field(0.8, ge=0, le=1)
+    migration_target_ratio: float = Field(1.0, ge=0, le=1)
+    coverage_target_ratio: float = Field(1.0, ge=0, le=1)
+
+
+class RedundancyPolicy(Strict):
+    core_devices: int = Field(2, ge=1)
+    core_interconnect_links: int = Field(2, ge=1)
+    city_uplinks: int = Field(2, ge=1)
+    important_dual_homed: bool = True
+
+
+class ManagementPolicy(Strict):
+    syslog_servers: list[ipaddress.IPv4Address] = Field(default_factory=list)
+    ntp_servers: list[ipaddress.IPv4Address] = Field(default_factory=list)
+    banner: str = "Authorized access only."
+    idle_timeout_minutes: int = Field(10, ge=1, le=10)
+    login_failures_before_lock: int = Field(5, ge=1, le=5)
+    lockout_minutes: int = Field(10, ge=1)
+
+
+class Policy(Strict):
+    plan: PlanPolicy = PlanPolicy()
+    tiers: dict[Tier, TierPolicy]
+    redundancy: RedundancyPolicy = RedundancyPolicy()
+    management: ManagementPolicy = ManagementPolicy()
+
+
+class SnmpProfile(Strict):
+    name: Slug
+    version: Annotated[str, Field(pattern=r"^(v2c|v3)$")]
+    user: str | None = None
+    auth_protocol: Annotated[str, Field(pattern=r"^(SHA|SHA-256|SHA-512|MD5)$")] | None = None
+    auth_key_env: EnvName | None = None
+    priv_protocol: Annotated[str, Field(pattern=r"^(AES|AES-256|DES)$")] | None = None
+    priv_key_env: EnvName | None = None
+    community_env: EnvName | None = None
+    port: int = Field(161, gt=0, lt=65536)
+    timeout_seconds: float = Field(2.0, gt=0)
+    retries: int = Field(1, ge=0)
+
+
+class CredentialProfile(Strict):
+    name: Slug
+    username: str = Field(min_length=1)
+    password_env: EnvName
+    enable_secret_env: EnvName | None = None
+
+
+class Mlps(Strict):
+    """等保 record of one system."""
+
+    level: int = Field(ge=1, le=5)
+    filing_number: str | None = None
+    last_assessment: date | None = None
+    next_due: date | None = None
+
+
+class MigrationTarget(Strict):
+    tenant: str
+    zone: str
+
+
+class Migration(Strict):
+    strategy: MigrationStrategy
+    status: MigrationStatus
+    wave: int | None = Field(None, ge=0)
+    depends_on: list[Slug] = Field(default_factory=list)
+    target: MigrationTarget | None = None
+    planned_cutover: date | None = None
+    actual_cutover: date | None = None
+
+
+class Endpoints(Strict):
+    cloud_url: str | None = None
+    onprem_url: str | None = None
+
+
+class System(Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    department: Slug
+    owner: str
+    contact: str | None = None
+    criticality: Criticality = Criticality.medium
+    data_class: str = "internal"
+    mlps: Mlps
+    migration: Migration
+    endpoints: Endpoints = Endpoints()
+    hosts: list[Slug] = Field(default_factory=list)
+
+
+class Profile(Strict):
+    """How an inventory directory is used: e.g. the lab runs every device on FRR."""
+
+    name: Slug
+    description: str | None = None
+    platform_override: Platform | None = None
+    lab_endpoints: list[str] = Field(
+        default_factory=list,
+        description=(
+            "URLs the lab really serves (the reality the migration playbook checks the"
+            " records against; it may deliberately disagree with them)"
+        ),
+    )

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what egovnet needs on a fresh Debian 12 machine: Debian packages for the real
+# network parts (FRR, snmpd, sshd, lldpd, Prometheus, Alertmanager, iperf3, graphviz) and a
+# virtualenv (.venv) with the project and its tools. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  frr snmpd snmp lldpd openssh-server openssh-client iperf3
+  prometheus prometheus-alertmanager prometheus-snmp-exporter
+  graphviz iputils-ping iproute2 procps psmisc kmod
+)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install Debian packages: ${missing[*]}" >&2
+    exit 2
+  fi
+  echo "install-deps: apt-get install ${missing[*]}"
+  # Keep the packages' own services from starting on the host: the lab starts its own
+  # daemons inside network namespaces, and nothing may listen or send on the host's links.
+  made_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  if [ "$made_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.egovnet-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "install-deps: pip install -e .[dev]"
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e '.[dev]'
+  echo "$want" >"$stamp"
+fi
