@@ -1,0 +1,45 @@
+"""Fixtures shared by every test tier."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inventory.catalog import Inventory
+from inventory.loader import load_inventory
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_INVENTORY = REPO / "inventory" / "lab"
+DISTRICT_INVENTORY = REPO / "inventory" / "district"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def lab_inventory() -> Inventory:
+    return load_inventory(LAB_INVENTORY)
+
+
+@pytest.fixture(scope="session")
+def district_inventory() -> Inventory:
+    return load_inventory(DISTRICT_INVENTORY)
+
+
+def run_egovnet(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real ``egovnet`` command as a user would, capturing its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "egovnet", *args],
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
