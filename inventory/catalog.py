@@ -102,7 +102,9 @@ class Inventory:
         return self.link_by_id[link_id]
 
     def platform(self, device: Device) -> Platform:
-        """The platform a device runs under this profile (the lab runs FRR everywhere)."""
+        """The platform a device runs under this profile (the lab runs FRR on network devices)."""
+        if device.platform is Platform.linux:
+            return device.platform
         return self.profile.platform_override or device.platform
 
     def devices_at(self, site_id: str) -> list[Device]:

@@ -51,6 +51,7 @@ class Platform(StrEnum):
     hp_comware = "hp_comware"
     cisco_ios = "cisco_ios"
     frr = "frr"
+    linux = "linux"  # servers: hardened by Ansible, not configured by automation/
 
 
 class Plane(StrEnum):
@@ -105,6 +106,9 @@ class Site(Strict):
     parent: Slug | None = None
     important: bool = Field(False, description="must be dual-homed (重要用户单位双归)")
     address: str | None = None
+    lan_prefix: ipaddress.IPv4Network | None = Field(
+        None, description="the site's user/server LAN; its first host is the site gateway"
+    )
 
 
 class Interface(Strict):
@@ -119,6 +123,9 @@ class Device(Strict):
     platform: Platform
     mgmt_address: ipaddress.IPv4Address
     loopback: ipaddress.IPv4Address | None = None
+    lan_address: ipaddress.IPv4Interface | None = Field(
+        None, description="a server's address on its site LAN (site.lan_prefix)"
+    )
     snmp_profile: Slug
     legacy_snmp_profile: Slug | None = Field(
         None, description="a v2c profile the device still answers; the 等保 baseline removes it"
