@@ -20,7 +20,10 @@ class Settings:
 
     @classmethod
     def resolve(
-        cls, state_dir: Path | None = None, inventory: Path | None = None, profile: str | None = None
+        cls,
+        state_dir: Path | None = None,
+        inventory: Path | None = None,
+        profile: str | None = None,
     ) -> Settings:
         state = state_dir or Path(os.environ.get("EGOVNET_STATE_DIR", DEFAULT_STATE_DIR))
         if inventory is not None:

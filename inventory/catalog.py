@@ -8,7 +8,6 @@ from pathlib import Path
 
 from egovnet.errors import SourceLocation
 
-from .yamlsource import Located, PathKey
 from .models import (
     MIGRATED_STATUSES,
     CredentialProfile,
@@ -25,6 +24,7 @@ from .models import (
     Tier,
     TierPolicy,
 )
+from .yamlsource import Located, PathKey
 
 
 @dataclass(frozen=True)

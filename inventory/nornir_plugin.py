@@ -23,6 +23,7 @@ from nornir.core.inventory import (
     Host,
     Hosts,
     Inventory,
+    ParentGroups,
 )
 
 from .ansible_export import group_name
@@ -84,12 +85,14 @@ class EgovnetInventory:
                 username=username,
                 password=password,
                 platform=platform,
-                groups=[
-                    group(group_name("tier", site.tier.value)),
-                    group(group_name("role", dev.role.value)),
-                    group(group_name("platform", platform)),
-                    group(group_name("site", site.id)),
-                ],
+                groups=ParentGroups(
+                    [
+                        group(group_name("tier", site.tier.value)),
+                        group(group_name("role", dev.role.value)),
+                        group(group_name("platform", platform)),
+                        group(group_name("site", site.id)),
+                    ]
+                ),
                 data=data,
                 connection_options={"egovnet": ConnectionOptions(extras={})},
             )

@@ -45,17 +45,29 @@ def _devices(inv: Inventory) -> Iterator[InventoryError]:
             yield _err(inv, "device", dev.name, "site", msg=f"unknown site {dev.site!r}")
         if dev.snmp_profile not in inv.snmp_profile_by_name:
             yield _err(
-                inv, "device", dev.name, "snmp_profile", msg=f"unknown SNMP profile {dev.snmp_profile!r}"
+                inv,
+                "device",
+                dev.name,
+                "snmp_profile",
+                msg=f"unknown SNMP profile {dev.snmp_profile!r}",
             )
         legacy = dev.legacy_snmp_profile
         if legacy is not None and legacy not in inv.snmp_profile_by_name:
             yield _err(
-                inv, "device", dev.name, "legacy_snmp_profile", msg=f"unknown SNMP profile {legacy!r}"
+                inv,
+                "device",
+                dev.name,
+                "legacy_snmp_profile",
+                msg=f"unknown SNMP profile {legacy!r}",
             )
         cred = dev.credential_profile
         if cred is not None and cred not in inv.credential_profile_by_name:
             yield _err(
-                inv, "device", dev.name, "credential_profile", msg=f"unknown credential profile {cred!r}"
+                inv,
+                "device",
+                dev.name,
+                "credential_profile",
+                msg=f"unknown credential profile {cred!r}",
             )
         seen: set[str] = set()
         for index, iface in enumerate(dev.interfaces):
@@ -79,7 +91,9 @@ def _links(inv: Inventory) -> Iterator[InventoryError]:
             end: LinkEnd = getattr(link, side)
             dev = inv.device_by_name.get(end.device)
             if dev is None:
-                yield _err(inv, "link", link.id, side, "device", msg=f"unknown device {end.device!r}")
+                yield _err(
+                    inv, "link", link.id, side, "device", msg=f"unknown device {end.device!r}"
+                )
                 continue
             if dev.interface(end.interface) is None:
                 yield _err(
@@ -110,7 +124,7 @@ def _links(inv: Inventory) -> Iterator[InventoryError]:
                 link.id,
                 "b",
                 "address",
-                msg=f"{link.b.address} is not in the subnet of the a end ({link.a.address.network})",
+                msg=f"{link.b.address} is outside the a end's subnet {link.a.address.network}",
             )
 
 
@@ -131,7 +145,11 @@ def _addresses(inv: Inventory) -> Iterator[InventoryError]:
             previous = claim(addr, f"{dev.name}.{field_name}")
             if previous is not None:
                 yield _err(
-                    inv, "device", dev.name, field_name, msg=f"duplicate address {addr} (also {previous})"
+                    inv,
+                    "device",
+                    dev.name,
+                    field_name,
+                    msg=f"duplicate address {addr} (also {previous})",
                 )
     for link in inv.links:
         for side in ("a", "b"):
@@ -156,7 +174,11 @@ def _tiers_have_policy(inv: Inventory) -> Iterator[InventoryError]:
         if site.tier not in inv.policy.tiers and site.tier.value not in reported:
             reported.add(site.tier.value)
             yield _err(
-                inv, "site", site.id, "tier", msg=f"tier {site.tier.value!r} has no entry in policy.tiers"
+                inv,
+                "site",
+                site.id,
+                "tier",
+                msg=f"tier {site.tier.value!r} has no entry in policy.tiers",
             )
 
 
@@ -182,7 +204,13 @@ def _dual_homing(inv: Inventory) -> Iterator[InventoryError]:
 def _profiles(inv: Inventory) -> Iterator[InventoryError]:
     for prof in inv.snmp_profiles:
         if prof.version == "v3":
-            for needed in ("user", "auth_protocol", "auth_key_env", "priv_protocol", "priv_key_env"):
+            for needed in (
+                "user",
+                "auth_protocol",
+                "auth_key_env",
+                "priv_protocol",
+                "priv_key_env",
+            ):
                 if getattr(prof, needed) is None:
                     yield _err(
                         inv,
@@ -229,5 +257,10 @@ def _systems(inv: Inventory) -> Iterator[InventoryError]:
         mlps = system.mlps
         if mlps.last_assessment and mlps.next_due and mlps.next_due < mlps.last_assessment:
             yield _err(
-                inv, "system", system.id, "mlps", "next_due", msg="next_due is before last_assessment"
+                inv,
+                "system",
+                system.id,
+                "mlps",
+                "next_due",
+                msg="next_due is before last_assessment",
             )

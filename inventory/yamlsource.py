@@ -69,7 +69,7 @@ def _convert(node: yaml.Node, path: PathKey, out: Located) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader(b"").construct_object(key_node)  # type: ignore[no-untyped-call]
+            key = yaml.SafeLoader(b"").construct_object(key_node)
             key = str(key)
             if key in result:
                 raise InventoryError(
@@ -81,4 +81,4 @@ def _convert(node: yaml.Node, path: PathKey, out: Located) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, (*path, i), out) for i, item in enumerate(node.value)]
     loader = yaml.SafeLoader("")
-    return loader.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+    return loader.construct_object(node, deep=True)

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   frr snmpd snmp lldpd openssh-server openssh-client iperf3
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   graphviz iputils-ping iproute2 procps psmisc kmod
+  fonts-wqy-microhei
 )
 
 missing=()

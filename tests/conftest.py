@@ -31,8 +31,9 @@ def district_inventory() -> Inventory:
     return load_inventory(DISTRICT_INVENTORY)
 
 
-def run_egovnet(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_egovnet(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``egovnet`` command as a user would, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "egovnet", *args],

@@ -18,11 +18,20 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.errors import InventoryError, InventoryErrors
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
 from inventory.views import InventorySummary, summarize
 
-app = typer.Typer(help="The source of truth: sites, devices, circuits, systems.", no_args_is_help=True)
+
+def error_record(err: InventoryError) -> dict[str, object]:
+    loc = err.location
+    return {"file": loc.file, "line": loc.line, "field": loc.field, "message": err.message}
+
+
+app = typer.Typer(
+    help="The source of truth: sites, devices, circuits, systems.", no_args_is_help=True
+)
 
 
 def _load(path: Path | None, inventory: Path | None, profile: str | None) -> Inventory:
@@ -40,7 +49,13 @@ def validate(
 
     Example: egovnet inventory validate inventory/district
     """
-    inv = _load(path, inventory, profile)
+    try:
+        inv = _load(path, inventory, profile)
+    except InventoryErrors as exc:
+        if json_out:
+            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
+            raise typer.Exit(exc.exit_code) from exc
+        raise
     summary = summarize(inv)
     if json_out:
         print_json({"valid": True, "root": str(inv.root), "counts": summary.counts})
@@ -139,7 +154,8 @@ def export_ansible(
 ) -> None:
     """An Ansible inventory (groups by tier, role, platform, site) for ansible-inventory.
 
-    Example: egovnet inventory export-ansible --out hosts.yml && ansible-inventory -i hosts.yml --list
+    Example: egovnet inventory export-ansible --out hosts.yml
+             ansible-inventory -i hosts.yml --list
     """
     text = render_ansible_inventory(_load(None, inventory, profile))
     if out is None:
