@@ -11,7 +11,10 @@ raise its errors without depending on the CLI glue around it::
     ├── CollectorError (RuntimeError)     SNMP polling failed for a device
     ├── AutomationError (RuntimeError)    rendering or pushing configuration failed
     ├── TopologyError (ValueError)        a topology question about unknown links/devices
-    └── AuditError (RuntimeError)         playbook results or exports could not be produced
+    ├── AuditError (RuntimeError)         playbook results or exports could not be produced
+    ├── MonitorError (RuntimeError)       the Prometheus/Alertmanager stack failed to start or answer
+    │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
+    └── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -84,4 +87,16 @@ class TopologyError(EgovnetError, ValueError):
 
 
 class AuditError(EgovnetError, RuntimeError):
+    pass
+
+
+class MonitorError(EgovnetError, RuntimeError):
+    pass
+
+
+class MonitorConfigError(MonitorError, ValueError):
+    exit_code = 2
+
+
+class BandwidthError(EgovnetError, RuntimeError):
     pass
