@@ -12,9 +12,10 @@ raise its errors without depending on the CLI glue around it::
     ├── AutomationError (RuntimeError)    rendering or pushing configuration failed
     ├── TopologyError (ValueError)        a topology question about unknown links/devices
     ├── AuditError (RuntimeError)         playbook results or exports could not be produced
-    ├── MonitorError (RuntimeError)       the Prometheus/Alertmanager stack failed to start or answer
+    ├── MonitorError (RuntimeError)       the Prometheus/Alertmanager stack failed to start
     │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
-    └── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
+    ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
+    └── ExporterConfigError (ValueError)  a bad exporter or web config file: file, line, field
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -100,3 +101,14 @@ class MonitorConfigError(MonitorError, ValueError):
 
 class BandwidthError(EgovnetError, RuntimeError):
     pass
+
+
+class ExporterConfigError(EgovnetError, ValueError):
+    """A bad ``egovnet exporter`` config or web config file, located to file, line and field."""
+
+    exit_code = 2
+
+    def __init__(self, location: SourceLocation, message: str) -> None:
+        self.location = location
+        self.message = message
+        super().__init__(f"{location}: {message}")
