@@ -9,6 +9,9 @@ APT_PACKAGES=(
   frr snmpd snmp lldpd openssh-server openssh-client iperf3
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   graphviz iputils-ping iproute2 procps psmisc kmod
+  # 等保 hardening (playbooks/roles/mlps_hardening): the lab servers are copy-on-write roots
+  # of this host and cannot reach a mirror, so what remediation configures must be here.
+  auditd rsyslog chrony libpam-pwquality
   fonts-wqy-microhei
 )
 
@@ -45,7 +48,11 @@ stamp=.venv/.egovnet-installed
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "install-deps: pip install -e .[dev]"
-  .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e '.[dev]'
+  if ! { .venv/bin/pip install -q --upgrade pip && .venv/bin/pip install -q -e '.[dev]'; } \
+    >.venv/pip-install.log 2>&1; then
+    tail -n 40 .venv/pip-install.log >&2
+    echo "install-deps: pip install failed (full log: .venv/pip-install.log)" >&2
+    exit 1
+  fi
   echo "$want" >"$stamp"
 fi
