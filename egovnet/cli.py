@@ -9,8 +9,16 @@ import sys
 
 import typer
 
+from egovnet.commands import audit as audit_cmd
+from egovnet.commands import bandwidth as bandwidth_cmd
+from egovnet.commands import config as config_cmd
 from egovnet.commands import demo as demo_cmd
+from egovnet.commands import exporter as exporter_cmd
 from egovnet.commands import inventory as inventory_cmd
+from egovnet.commands import lab as lab_cmd
+from egovnet.commands import monitor as monitor_cmd
+from egovnet.commands import poll as poll_cmd
+from egovnet.commands import topology as topology_cmd
 from egovnet.commands.common import err_console
 from egovnet.errors import EgovnetError, InventoryErrors
 
@@ -25,7 +33,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(inventory_cmd.app, name="inventory")
+app.add_typer(lab_cmd.app, name="lab")
+app.add_typer(monitor_cmd.app, name="monitor")
+app.add_typer(bandwidth_cmd.app, name="bandwidth")
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(topology_cmd.app, name="topology")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("demo")(demo_cmd.demo)
+app.command("poll")(poll_cmd.poll)
+app.command("exporter")(exporter_cmd.exporter)
 
 
 def report(exc: EgovnetError) -> int:
@@ -40,23 +56,11 @@ def report(exc: EgovnetError) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the command; usage errors exit 2 (click's standalone mode), egovnet errors by kind."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="egovnet")
     except EgovnetError as exc:
         sys.exit(report(exc))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        raise
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

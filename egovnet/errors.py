@@ -8,13 +8,19 @@ raise its errors without depending on the CLI glue around it::
     │   └── InventoryErrors               several of them, all reported at once
     ├── SecretMissingError (LookupError)  a referenced secret is in neither env nor file
     ├── LabError (RuntimeError)           the emulated network could not be built or changed
+    │   └── LabUsageError (ValueError)    not root, a missing package, a bad lab option or name
     ├── CollectorError (RuntimeError)     SNMP polling failed for a device
     ├── AutomationError (RuntimeError)    rendering or pushing configuration failed
+    │   └── AutomationInputError (ValueError) a bad config option, filter or device name
     ├── TopologyError (ValueError)        a topology question about unknown links/devices
+    ├── DiscoveryError (RuntimeError)     LLDP neighbours could not be read or understood
+    ├── DiagramError (RuntimeError)       graphviz could not render a topology diagram
     ├── AuditError (RuntimeError)         playbook results or exports could not be produced
+    │   └── AuditInputError (ValueError)  a bad result/config file or option: file, line, field
     ├── MonitorError (RuntimeError)       the Prometheus/Alertmanager stack failed to start
     │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
     ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
+    │   └── BandwidthInputError (ValueError) an unknown site/tier or a bad test option
     └── ExporterConfigError (ValueError)  a bad exporter or web config file: file, line, field
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
@@ -75,6 +81,12 @@ class LabError(EgovnetError, RuntimeError):
     pass
 
 
+class LabUsageError(LabError, ValueError):
+    """The lab cannot be asked for this here: not root, a package missing, an unknown name."""
+
+    exit_code = 2
+
+
 class CollectorError(EgovnetError, RuntimeError):
     pass
 
@@ -83,12 +95,32 @@ class AutomationError(EgovnetError, RuntimeError):
     pass
 
 
+class AutomationInputError(AutomationError, ValueError):
+    """A bad ``egovnet config`` request: unknown device, bad filter or duration."""
+
+    exit_code = 2
+
+
 class TopologyError(EgovnetError, ValueError):
     exit_code = 2
 
 
+class DiscoveryError(EgovnetError, RuntimeError):
+    """A device's LLDP neighbours could not be read, or its output was not understood."""
+
+
+class DiagramError(EgovnetError, RuntimeError):
+    """Graphviz is missing or failed to render a diagram."""
+
+
 class AuditError(EgovnetError, RuntimeError):
     pass
+
+
+class AuditInputError(AuditError, ValueError):
+    """Bad audit input (a result file, a device config, an option), located where possible."""
+
+    exit_code = 2
 
 
 class MonitorError(EgovnetError, RuntimeError):
@@ -101,6 +133,10 @@ class MonitorConfigError(MonitorError, ValueError):
 
 class BandwidthError(EgovnetError, RuntimeError):
     pass
+
+
+class BandwidthInputError(BandwidthError, ValueError):
+    exit_code = 2
 
 
 class ExporterConfigError(EgovnetError, ValueError):

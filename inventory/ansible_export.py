@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from .catalog import Inventory
-from .models import Device, Role
+from .models import Device, Role, System
 
 
 def group_name(prefix: str, value: str) -> str:
@@ -36,7 +36,26 @@ def host_vars(inv: Inventory, dev: Device) -> dict[str, Any]:
     systems = [s.id for s in inv.systems if dev.name in s.hosts]
     if systems:
         out["egovnet_systems"] = systems
+        # The hardening role checks a server at the highest 等保 level of what it hosts.
+        out["egovnet_mlps_level"] = max(s.mlps.level for s in inv.systems if dev.name in s.hosts)
     return out
+
+
+def system_record(inv: Inventory, system: System) -> dict[str, Any]:
+    """A system's record as plain data for playbooks (the migration check reads it)."""
+    record: dict[str, Any] = system.model_dump(mode="json")
+    record["department_name"] = inv.site(system.department).name
+    return record
+
+
+def group_vars(inv: Inventory) -> dict[str, Any]:
+    """Variables of the ``all`` group: the systems and the management policy."""
+    management = inv.policy.management
+    return {
+        "egovnet_system_records": [system_record(inv, s) for s in inv.systems],
+        "egovnet_syslog_servers": [str(a) for a in management.syslog_servers],
+        "egovnet_ntp_servers": [str(a) for a in management.ntp_servers],
+    }
 
 
 def ansible_inventory(inv: Inventory) -> dict[str, Any]:
@@ -57,7 +76,9 @@ def ansible_inventory(inv: Inventory) -> dict[str, Any]:
     for system in inv.systems:
         for host in system.hosts:
             add(group_name("system", system.id), host)
-    return {"all": {"hosts": hosts, "children": dict(sorted(children.items()))}}
+    return {
+        "all": {"hosts": hosts, "children": dict(sorted(children.items())), "vars": group_vars(inv)}
+    }
 
 
 def render_ansible_inventory(inv: Inventory) -> str:

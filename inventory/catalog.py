@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +49,15 @@ class Circuit:
         if self.target_mbps is None:
             return 0
         return max(0, self.target_mbps - self.link.committed_mbps)
+
+
+def migrated_ratio(systems: Iterable[System]) -> float:
+    """上云率 of any set of systems: migrated over all but the retained (1.0 when none count)."""
+    counted = [s for s in systems if s.migration.status.value != "retained"]
+    if not counted:
+        return 1.0
+    done = sum(1 for s in counted if s.migration.status in MIGRATED_STATUSES)
+    return done / len(counted)
 
 
 @dataclass(frozen=True)
@@ -159,11 +169,7 @@ class Inventory:
 
     @property
     def migrated_ratio(self) -> float:
-        counted = [s for s in self.systems if s.migration.status.value != "retained"]
-        if not counted:
-            return 1.0
-        done = sum(1 for s in counted if s.migration.status in MIGRATED_STATUSES)
-        return done / len(counted)
+        return migrated_ratio(self.systems)
 
     def location(self, kind: str, key: str, *sub: str | int) -> SourceLocation:
         """Where a value was declared: ``location("link", "L1", "b", "device")``."""

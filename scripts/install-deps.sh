@@ -9,6 +9,9 @@ APT_PACKAGES=(
   frr snmpd snmp lldpd openssh-server openssh-client iperf3
   prometheus prometheus-alertmanager prometheus-snmp-exporter
   graphviz iputils-ping iproute2 procps psmisc kmod
+  # the lab (lab/): password hashes for lab accounts, namespaces and mounts, and Ansible
+  # password logins to lab servers
+  openssl util-linux mount sshpass
   # 等保 hardening (playbooks/roles/mlps_hardening): the lab servers are copy-on-write roots
   # of this host and cannot reach a mirror, so what remediation configures must be here.
   auditd rsyslog chrony libpam-pwquality

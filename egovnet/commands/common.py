@@ -13,8 +13,8 @@ from rich.console import Console
 
 from egovnet.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False, highlight=False)
 
 InventoryOpt = Annotated[
     Path | None,

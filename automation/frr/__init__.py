@@ -1,0 +1,1 @@
+"""FRRouting support: the NAPALM driver (SSH into vtysh) and its device-side agent."""

@@ -1,0 +1,141 @@
+"""The verbs of ``egovnet config`` as functions: select devices, run tasks, return outcomes.
+
+The CLI (egovnet/commands/config.py) only parses options and prints; everything a verb
+does is here, so tests and other tools can call it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nornir.core import Nornir
+
+from egovnet.errors import AutomationInputError
+
+from .backup import BackupRun
+from .platforms import platform_spec
+from .runner import DeviceOutcome, Status, run
+from .tasks import (
+    PushPlan,
+    confirm_task,
+    diff_task,
+    drift_task,
+    fetch_task,
+    push_task,
+    render_task,
+    rollback_task,
+)
+from .workspace import Workspace
+
+OnDone = Callable[[DeviceOutcome], None] | None
+
+
+def render(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
+    return run(nr, render_task, on_done, ws=ws)
+
+
+def diff(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
+    return run(nr, diff_task, on_done, ws=ws)
+
+
+def drift(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
+    return run(nr, drift_task, on_done, ws=ws)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    outcomes: dict[str, DeviceOutcome]
+    run: BackupRun
+
+
+def backup(
+    ws: Workspace, nr: Nornir, on_done: OnDone = None, message: str = "backup"
+) -> BackupResult:
+    """Running configs into the git repo: one commit, unchanged devices not re-committed."""
+    fetched = run(nr, fetch_task, on_done, ws=ws)
+    configs = {n: o.detail for n, o in fetched.items() if not o.failed}
+    result = ws.backups.commit(configs, message)
+    changed = set(result.changed)
+    outcomes = {
+        n: o
+        if o.failed
+        else DeviceOutcome(
+            n,
+            o.platform,
+            Status.backed_up if n in changed else Status.unchanged,
+            detail="committed" if n in changed else "unchanged since last backup",
+        )
+        for n, o in fetched.items()
+    }
+    return BackupResult(outcomes, result)
+
+
+def check_confirmable(ws: Workspace, nr: Nornir) -> None:
+    """``--confirm-within`` needs a device-side revert on every selected device."""
+    unable = sorted(
+        f"{name} ({ws.inventory.platform(ws.device(name)).value})"
+        for name in nr.inventory.hosts
+        if not platform_spec(ws.inventory.platform(ws.device(name))).supports_commit_confirm
+    )
+    if unable:
+        raise AutomationInputError(
+            "--confirm-within: these devices cannot revert by themselves: "
+            + ", ".join(unable)
+            + "; push them without --confirm-within"
+        )
+
+
+@dataclass(frozen=True)
+class PushResult:
+    outcomes: dict[str, DeviceOutcome]
+    backup: BackupResult | None
+
+
+def push(
+    ws: Workspace,
+    nr: Nornir,
+    commit: bool,
+    revert_in: int | None = None,
+    on_done: OnDone = None,
+) -> PushResult:
+    """Backup first (one commit), then apply and verify in parallel; a failing device is
+    restored from that backup while the others carry on."""
+    if not commit:
+        return PushResult(run(nr, push_task, on_done, ws=ws, plan=_dry_plan()), None)
+    if revert_in is not None:
+        check_confirmable(ws, nr)
+    saved = backup(ws, nr, None, message="pre-push backup")
+    reachable = [n for n, o in saved.outcomes.items() if not o.failed]
+    backups = {n: ws.backups.last(n) or "" for n in reachable}
+    plan = PushPlan(True, revert_in, backups, saved.run.commit or _head(ws))
+    outcomes = dict(saved.outcomes)
+    if reachable:
+        subset = nr.filter(filter_func=lambda h: h.name in set(reachable))
+        outcomes.update(run(subset, push_task, on_done, ws=ws, plan=plan))
+    for name, o in saved.outcomes.items():
+        if o.failed:
+            failed = DeviceOutcome(
+                name, o.platform, Status.failed, error=f"no backup, not pushed: {o.error}"
+            )
+            outcomes[name] = failed
+            if on_done is not None:
+                on_done(failed)
+    return PushResult(dict(sorted(outcomes.items())), saved)
+
+
+def _dry_plan() -> PushPlan:
+    return PushPlan(False, None, {}, None)
+
+
+def _head(ws: Workspace) -> str | None:
+    entries = ws.backups.log(limit=1)
+    return entries[0].split()[0] if entries else None
+
+
+def confirm(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
+    return run(nr, confirm_task, on_done, ws=ws)
+
+
+def rollback(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
+    return run(nr, rollback_task, on_done, ws=ws)

@@ -1,0 +1,179 @@
+"""One interface over every way we talk to a device: NAPALM drivers and Netmiko.
+
+``ConfigSession`` is what the Nornir tasks use; :func:`open_session` picks the
+implementation from the platform map (``PlatformSpec.session``): NAPALM where a driver
+supports the candidate lifecycle (our FRR driver, ``ios``, ``huawei_vrp`` for merges),
+Netmiko where none does (``hp_comware``). The change itself is always computed here from
+running vs intended (:mod:`automation.confdiff`), so every platform shows the same diff:
+replace-mode platforms get the whole intended config, merge-mode platforms get the change
+commands (negations first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from egovnet.errors import AutomationError
+
+from .confdiff import ConfigChange, diff_text
+from .platforms import ApplyMode, PlatformSpec, SessionKind
+
+#: error lines of the CLIs behind the Netmiko session (H3C: "% Unrecognized command")
+NETMIKO_ERROR_PATTERN = r"^\s*%.*$|^\s*\^$|Error:"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and how to reach one device (from the Nornir host)."""
+
+    name: str
+    host: str
+    username: str | None
+    password: str | None
+    port: int | None = None
+    timeout: int = 30
+    #: driver-specific options (e.g. ``{"agent": False}`` for the FRR driver)
+    extras: tuple[tuple[str, Any], ...] = ()
+
+
+class ConfigSession(Protocol):
+    """A configuration session with one device; a context manager."""
+
+    spec: PlatformSpec
+    target: Target
+
+    def __enter__(self) -> ConfigSession: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def running_config(self) -> str: ...
+
+    def change(self, running: str, intended: str) -> ConfigChange: ...
+
+    def apply(self, running: str, intended: str, revert_in: int | None = None) -> None:
+        """Make ``intended`` (secrets already resolved) the running config."""
+
+    def has_pending_commit(self) -> bool: ...
+
+    def confirm(self) -> None: ...
+
+
+class _Base:
+    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+        self.spec = spec
+        self.target = target
+
+    def change(self, running: str, intended: str) -> ConfigChange:
+        return diff_text(running, intended, self.spec.syntax, self._protect)
+
+    def _protect(self, ctx: tuple[str, ...], line: str) -> bool:
+        """Never remove the address the management session runs over."""
+        del ctx
+        return line.split()[:2] == ["ip", "address"] and self.target.host in line
+
+
+class NapalmSession(_Base):
+    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+        super().__init__(spec, target)
+        import napalm
+
+        if spec.napalm_driver is None:  # pragma: no cover - the platform map is checked
+            raise AutomationError(f"{spec.platform.value}: no NAPALM driver in the map")
+        driver = napalm.get_network_driver(spec.napalm_driver)
+        optional: dict[str, Any] = dict(target.extras)
+        if target.port:
+            optional["port"] = target.port
+        self.driver: Any = driver(
+            target.host,
+            target.username or "",
+            target.password or "",
+            timeout=target.timeout,
+            optional_args=optional,
+        )
+
+    def __enter__(self) -> NapalmSession:
+        self.driver.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.driver.close()
+
+    def running_config(self) -> str:
+        return str(self.driver.get_config(retrieve="running")["running"])
+
+    def apply(self, running: str, intended: str, revert_in: int | None = None) -> None:
+        if self.spec.apply_mode is ApplyMode.whole_config:
+            self.driver.load_replace_candidate(config=intended)
+        else:
+            commands = self.change(running, intended).commands(self.spec.syntax)
+            self.driver.load_merge_candidate(config="\n".join(commands) + "\n")
+        if revert_in is None:
+            self.driver.commit_config()
+        else:
+            self.driver.commit_config(revert_in=revert_in)
+
+    def has_pending_commit(self) -> bool:
+        return bool(self.driver.has_pending_commit())
+
+    def confirm(self) -> None:
+        self.driver.confirm_commit()
+
+
+class NetmikoSession(_Base):
+    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+        super().__init__(spec, target)
+        self.conn: Any = None
+
+    def __enter__(self) -> NetmikoSession:
+        from netmiko import ConnectHandler
+
+        self.conn = ConnectHandler(
+            device_type=self.spec.netmiko_device_type,
+            host=self.target.host,
+            port=self.target.port or 22,
+            username=self.target.username or "",
+            password=self.target.password or "",
+            timeout=self.target.timeout,
+            **dict(self.target.extras),
+        )
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.conn is not None:
+            self.conn.disconnect()
+
+    def running_config(self) -> str:
+        return str(self.conn.send_command(self.spec.show_running, read_timeout=120))
+
+    def apply(self, running: str, intended: str, revert_in: int | None = None) -> None:
+        if revert_in is not None:
+            raise AutomationError(
+                f"{self.target.name}: {self.spec.platform.value} cannot revert by itself "
+                "(no commit-confirm); push it without --confirm-within"
+            )
+        commands = self.change(running, intended).commands(self.spec.syntax)
+        if not commands:
+            return
+        self.conn.send_config_set(commands, error_pattern=NETMIKO_ERROR_PATTERN, read_timeout=120)
+        self.conn.save_config()
+
+    def has_pending_commit(self) -> bool:
+        return False
+
+    def confirm(self) -> None:
+        raise AutomationError(
+            f"{self.target.name}: {self.spec.platform.value} has no commit-confirm"
+        )
+
+
+SESSION_KINDS: dict[SessionKind, Callable[[PlatformSpec, Target], ConfigSession]] = {
+    SessionKind.napalm: NapalmSession,
+    SessionKind.netmiko: NetmikoSession,
+}
+
+
+def open_session(spec: PlatformSpec, target: Target) -> ConfigSession:
+    """A session of the kind the platform map names (not yet connected: use ``with``)."""
+    return SESSION_KINDS[spec.session](spec, target)

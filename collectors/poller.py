@@ -1,0 +1,452 @@
+"""Poll devices over SNMP with gufo-snmp: one device at a time per device, many at once.
+
+Per device and poll: sysUpTime and sysName, then the IF-MIB columns of the interfaces the
+inventory names, by ifIndex. ifName -> ifIndex is walked once and cached; it is walked again
+when sysUpTime shows the agent restarted (indexes may have moved), when an interface stopped
+answering, or (at most once a minute) while an inventory name is missing on the device.
+
+Isolation: every request has the profile's timeout and retries; a semaphore bounds how many
+devices are polled at once; a dead device only ever holds its own slot. Polls of the same
+device are serialised so counter state is updated in order.
+
+Errors never raise out of :meth:`Poller.poll`: a failed poll is a :class:`DeviceReading` with
+``ok=False`` and a :class:`PollError` whose kind feeds ``egovnet_snmp_errors_total``. The log
+gets one line when a device starts failing (or fails differently), naming the device and the
+kind, never a key or community.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
+
+from gufo.snmp import NoSuchInstance, SnmpAuthError, SnmpDecodeError, SnmpError
+
+from egovnet.errors import CollectorError
+
+from .counters import Counter32, agent_restarted
+from .oids import BASE_COLUMNS, FALLBACK_OF, IF_DESCR, IF_NAME, SYS_NAME, SYS_UPTIME
+from .readings import DeviceReading, ErrorKind, InterfaceReading, PollError
+from .session import open_session
+from .targets import SnmpTarget
+from .transport import SnmpClient
+
+log = logging.getLogger("egovnet.collectors")
+
+T = TypeVar("T")
+
+#: While an inventory interface is missing on the device, walk ifName again at most this often.
+RESOLVE_MISSING_INTERVAL = 60.0
+#: gufo-snmp asks for an SNMPv3 engine-time refresh after 150 s idle; stay well inside it.
+V3_REFRESH_AFTER = 120.0
+#: Log a device that keeps failing the same way again after this long.
+RELOG_AFTER = 300.0
+
+ValueMap = dict[str, object]
+
+
+@dataclass(slots=True)
+class _InterfacePlan:
+    """The OIDs of one interface, in BASE_COLUMNS order (32-bit octets if ``hc`` is off)."""
+
+    name: str
+    index: int
+    hc: bool
+    oids: tuple[str, ...]
+    counter32: tuple[bool, ...]
+
+
+@dataclass(slots=True)
+class _Plan:
+    interfaces: list[_InterfacePlan]
+    oids: list[str]
+    missing: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Stats:
+    requests: int = 0
+    values: int = 0
+    discovered: bool = False
+
+
+@dataclass
+class _DeviceState:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    session: SnmpClient | None = None
+    used_at: float = 0.0
+    index_by_name: dict[str, int] = field(default_factory=dict)
+    resolved_at: float | None = None
+    reindexed: set[str] = field(default_factory=set)
+    no_hc: set[str] = field(default_factory=set)
+    uptime_ticks: int | None = None
+    uptime_at: float | None = None
+    counters: dict[str, list[Counter32]] = field(default_factory=dict)
+    errors: dict[ErrorKind, int] = field(default_factory=lambda: dict.fromkeys(ErrorKind, 0))
+    plan: _Plan | None = None
+    failing: PollError | None = None
+    logged_at: float = 0.0
+
+    def drop_session(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+class Poller:
+    """Polls the given targets; safe to share between concurrent scrapes in one event loop."""
+
+    def __init__(
+        self,
+        targets: Iterable[SnmpTarget],
+        *,
+        max_concurrency: int = 64,
+        varbinds_per_request: int = 30,
+        resolve_missing_interval: float = RESOLVE_MISSING_INTERVAL,
+    ) -> None:
+        self._targets = {t.device: t for t in targets}
+        self._states: dict[str, _DeviceState] = {}
+        self._slots: asyncio.Semaphore | None = None
+        self._max_concurrency = max_concurrency
+        self._chunk = max(1, varbinds_per_request)
+        self._resolve_missing_interval = resolve_missing_interval
+
+    # --- public ------------------------------------------------------------------------
+    @property
+    def devices(self) -> list[str]:
+        return list(self._targets)
+
+    def target(self, device: str) -> SnmpTarget:
+        try:
+            return self._targets[device]
+        except KeyError:
+            raise CollectorError(f"no SNMP target named {device!r}") from None
+
+    def error_counts(self, device: str) -> dict[ErrorKind, int]:
+        """Errors by kind since the poller started (every kind present, zeros included)."""
+        return dict(self._state(device).errors)
+
+    def interface_name(self, device: str, if_index: int) -> str | None:
+        """The cached ifName of ``if_index`` on ``device`` (None until the first poll)."""
+        state = self._states.get(device)
+        if state is None:
+            return None
+        return next((n for n, i in state.index_by_name.items() if i == if_index), None)
+
+    async def poll(self, device: str, timeout: float | None = None) -> DeviceReading:
+        """Poll one device; never raises for device trouble (see the module docstring)."""
+        target = self.target(device)
+        state = self._state(device)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_concurrency)
+        async with state.lock, self._slots:
+            started = time.time()
+            t0 = time.perf_counter()
+            stats = _Stats()
+            try:
+                async with asyncio.timeout(timeout):
+                    reading = await self._poll(target, state, stats, started, t0)
+            except Exception as exc:  # every device failure becomes a reading
+                error = _classify(exc, target, stats, timeout)
+                state.errors[error.kind] += 1
+                state.drop_session()
+                self._log_failure(device, state, error)
+                return DeviceReading(
+                    device=device,
+                    ok=False,
+                    started_at=started,
+                    duration_seconds=time.perf_counter() - t0,
+                    error=error,
+                    requests=stats.requests,
+                    values=stats.values,
+                )
+            if state.failing is not None:
+                log.info("snmp poll of %s recovered", device)
+                state.failing = None
+            return reading
+
+    async def poll_many(
+        self,
+        devices: Sequence[str] | None = None,
+        on_done: Callable[[DeviceReading], None] | None = None,
+    ) -> list[DeviceReading]:
+        """Poll ``devices`` (default all) concurrently; results in the order asked."""
+        names = list(devices) if devices else self.devices
+
+        async def one(name: str) -> DeviceReading:
+            reading = await self.poll(name)
+            if on_done is not None:
+                on_done(reading)
+            return reading
+
+        return list(await asyncio.gather(*(one(n) for n in names)))
+
+    def close(self) -> None:
+        """Release every device's socket (their readers are registered with the loop)."""
+        for state in self._states.values():
+            state.drop_session()
+
+    # --- one poll ----------------------------------------------------------------------
+    def _state(self, device: str) -> _DeviceState:
+        state = self._states.get(device)
+        if state is None:
+            self.target(device)
+            state = self._states[device] = _DeviceState()
+        return state
+
+    async def _poll(
+        self, target: SnmpTarget, st: _DeviceState, stats: _Stats, started: float, t0: float
+    ) -> DeviceReading:
+        session = await self._session(target, st, stats)
+        resolved = False
+        if self._needs_resolution(st):
+            await self._resolve(target, st, session, stats)
+            resolved = True
+        assert st.plan is not None
+        got = await self._get(target, session, st.plan.oids, stats)
+        now = time.time()
+        ticks = got.get(SYS_UPTIME)
+        restarted = isinstance(ticks, int) and agent_restarted(
+            st.uptime_ticks, st.uptime_at, ticks, now
+        )
+        if restarted and not resolved:
+            # Indexes may have moved with the restart: read the names again, then the values.
+            await self._resolve(target, st, session, stats)
+            got = await self._get(target, session, st.plan.oids, stats)
+        if isinstance(ticks, int):
+            st.uptime_ticks, st.uptime_at = ticks, now
+        interfaces = await self._interfaces(
+            target, st, session, got, restarted=restarted, stats=stats
+        )
+        plan = st.plan
+        warnings: list[PollError] = []
+        answered = {i.name for i in interfaces}
+        missing = tuple(n for n in target.interfaces if n not in answered)
+        absent_basics = [oid for oid in (SYS_UPTIME, SYS_NAME) if oid not in got]
+        if missing or absent_basics:
+            what = ", ".join([*missing, *absent_basics])
+            warnings.append(PollError(ErrorKind.no_such_name, f"the device has no {what}"))
+            st.errors[ErrorKind.no_such_name] += 1
+        if plan is not None and len(missing) > len(plan.missing):
+            st.plan = None  # something stopped answering: resolve again next time
+        sys_name = got.get(SYS_NAME)
+        return DeviceReading(
+            device=target.device,
+            ok=True,
+            started_at=started,
+            duration_seconds=time.perf_counter() - t0,
+            uptime_seconds=ticks / 100.0 if isinstance(ticks, int) else None,
+            sys_name=_text(sys_name) if sys_name is not None else None,
+            restarted=restarted,
+            interfaces=interfaces,
+            missing=missing,
+            requests=stats.requests,
+            values=stats.values,
+            warnings=tuple(warnings),
+        )
+
+    async def _interfaces(
+        self,
+        target: SnmpTarget,
+        st: _DeviceState,
+        session: SnmpClient,
+        got: ValueMap,
+        *,
+        restarted: bool,
+        stats: _Stats,
+    ) -> tuple[InterfaceReading, ...]:
+        assert st.plan is not None
+        # A device without the 64-bit octet counters: ask for the 32-bit ones, now and later.
+        lacking = [
+            p
+            for p in st.plan.interfaces
+            if p.name not in st.no_hc
+            and p.oids[0] not in got
+            and p.oids[1] not in got
+            and any(oid in got for oid in p.oids[2:])
+        ]
+        if lacking:
+            st.no_hc.update(p.name for p in lacking)
+            self._build_plan(target, st)
+            extra = [f"{c.oid}.{p.index}" for p in lacking for c in FALLBACK_OF.values()]
+            got = {**got, **await self._get(target, session, extra, stats)}
+        readings: list[InterfaceReading] = []
+        for p in st.plan.interfaces:
+            raw = [got.get(oid) for oid in p.oids]  # positions as in BASE_COLUMNS
+            if raw.count(None) == len(raw):
+                continue  # vanished since the last walk
+            reset_possible = restarted or p.name in st.reindexed
+            st.reindexed.discard(p.name)
+            counters = st.counters.get(p.name)
+            if counters is None:
+                counters = st.counters[p.name] = [Counter32() for _ in p.oids]
+            out: list[int | None] = [None] * len(raw)
+            for pos, value in enumerate(raw):
+                if type(value) is int:
+                    out[pos] = (
+                        counters[pos].update(value, reset_possible) if p.counter32[pos] else value
+                    )
+            oper, admin, alias = out[2], out[3], raw[9]
+            readings.append(
+                InterfaceReading(
+                    name=p.name,
+                    index=p.index,
+                    in_octets=out[0],
+                    out_octets=out[1],
+                    octets_64bit=p.hc,
+                    in_errors=out[5],
+                    out_errors=out[6],
+                    in_discards=out[7],
+                    out_discards=out[8],
+                    oper_up=None if oper is None else oper == 1,
+                    admin_up=None if admin is None else admin == 1,
+                    speed_mbps=out[4],
+                    alias=None if alias is None else _text(alias),
+                )
+            )
+        return tuple(readings)
+
+    # --- ifName -> ifIndex -------------------------------------------------------------
+    def _needs_resolution(self, st: _DeviceState) -> bool:
+        if st.plan is None or st.resolved_at is None:
+            return True
+        return bool(st.plan.missing) and (
+            time.monotonic() - st.resolved_at >= self._resolve_missing_interval
+        )
+
+    async def _resolve(
+        self, target: SnmpTarget, st: _DeviceState, session: SnmpClient, stats: _Stats
+    ) -> None:
+        wanted = set(target.interfaces)
+        found: dict[str, int] = {}
+        for column in (IF_NAME, IF_DESCR):  # old agents without ifXTable: ifDescr
+            walked = await self._retrying(target, partial(session.walk, column), stats)
+            stats.values += len(walked)
+            prefix = len(column) + 1
+            for oid, value in walked:
+                name = _text(value)
+                if name in wanted and name not in found:
+                    found[name] = int(oid[prefix:])
+            if len(found) == len(wanted) or walked:
+                break
+        st.reindexed |= {n for n, i in found.items() if st.index_by_name.get(n, i) != i}
+        st.index_by_name = found
+        st.resolved_at = time.monotonic()
+        self._build_plan(target, st)
+
+    def _build_plan(self, target: SnmpTarget, st: _DeviceState) -> None:
+        interfaces: list[_InterfacePlan] = []
+        oids = [SYS_UPTIME, SYS_NAME]
+        for name in target.interfaces:
+            index = st.index_by_name.get(name)
+            if index is None:
+                continue
+            hc = name not in st.no_hc
+            columns = BASE_COLUMNS if hc else tuple(FALLBACK_OF.get(c, c) for c in BASE_COLUMNS)
+            plan = _InterfacePlan(
+                name,
+                index,
+                hc,
+                tuple(f"{c.oid}.{index}" for c in columns),
+                tuple(c.counter32 for c in columns),
+            )
+            interfaces.append(plan)
+            oids.extend(plan.oids)
+        missing = tuple(n for n in target.interfaces if n not in st.index_by_name)
+        st.plan = _Plan(interfaces=interfaces, oids=oids, missing=missing)
+
+    # --- requests ----------------------------------------------------------------------
+    async def _session(self, target: SnmpTarget, st: _DeviceState, stats: _Stats) -> SnmpClient:
+        now = time.monotonic()
+        session = st.session
+        if session is None:
+            session = st.session = open_session(target)
+            try:
+                if session.is_v3:
+                    await self._retrying(target, session.refresh, stats)
+            except TimeoutError:
+                # The agent told us its engine ID but never answered the authenticated,
+                # encrypted refresh: the usual sign of a wrong privacy key.
+                stats.discovered = bool(session.engine_id())
+                raise
+        elif target.credentials.version == "v3" and now - st.used_at > V3_REFRESH_AFTER:
+            await self._retrying(target, session.refresh, stats)
+        st.used_at = now
+        return session
+
+    async def _get(
+        self, target: SnmpTarget, session: SnmpClient, oids: list[str], stats: _Stats
+    ) -> ValueMap:
+        out: ValueMap = {}
+        chunk = self._chunk
+        for start in range(0, len(oids), chunk):
+            part = oids[start : start + chunk]
+            got = await self._retrying(target, partial(session.get_many, part), stats)
+            out.update(got)
+        stats.values += len(out)
+        return out
+
+    async def _retrying(
+        self, target: SnmpTarget, request: Callable[[], Awaitable[T]], stats: _Stats
+    ) -> T:
+        for attempt in range(target.retries + 1):
+            stats.requests += 1
+            try:
+                return await request()
+            except TimeoutError:
+                if attempt >= target.retries:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _log_failure(self, device: str, st: _DeviceState, error: PollError) -> None:
+        now = time.monotonic()
+        same = st.failing is not None and st.failing.kind is error.kind
+        if not same or now - st.logged_at > RELOG_AFTER:
+            log.warning("snmp poll of %s failed: %s", device, error)
+            st.logged_at = now
+        st.failing = error
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _classify(
+    exc: BaseException, target: SnmpTarget, stats: _Stats, timeout: float | None
+) -> PollError:
+    if isinstance(exc, SnmpAuthError):
+        return PollError(
+            ErrorKind.auth,
+            f"SNMPv3 authentication failed for user {target.credentials.user!r}"
+            " (wrong user, auth key or protocol)",
+        )
+    if isinstance(exc, TimeoutError):
+        if stats.discovered and target.credentials.priv_key is not None:
+            return PollError(
+                ErrorKind.auth,
+                f"SNMPv3 user {target.credentials.user!r}: the agent answered engine discovery"
+                " but not the encrypted request (wrong privacy key or protocol?)",
+            )
+        if isinstance(exc.__cause__, asyncio.CancelledError):  # the caller's deadline
+            return PollError(ErrorKind.timeout, f"poll not done within {timeout:g}s")
+        detail = str(exc) or str(exc.__cause__ or "")
+        why = f" ({detail})" if detail else ""
+        return PollError(
+            ErrorKind.timeout,
+            f"no answer from {target.address}:{target.port} after"
+            f" {target.retries + 1} x {target.timeout_seconds:g}s{why}",
+        )
+    if isinstance(exc, SnmpDecodeError):
+        return PollError(ErrorKind.decode, f"undecodable answer: {exc}")
+    if isinstance(exc, NoSuchInstance):
+        return PollError(ErrorKind.no_such_name, str(exc) or "no such instance")
+    if isinstance(exc, SnmpError | OSError | CollectorError):
+        return PollError(ErrorKind.other, f"{type(exc).__name__}: {exc}")
+    return PollError(ErrorKind.other, f"{type(exc).__name__}: {exc}")

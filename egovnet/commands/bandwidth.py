@@ -1,0 +1,263 @@
+"""``egovnet bandwidth``: iperf3 through access circuits, against the committed rate and plan."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from egovnet.commands.common import (
+    InventoryOpt,
+    JsonOpt,
+    ProfileOpt,
+    StateDirOpt,
+    console,
+    print_json,
+    settings,
+)
+from egovnet.errors import BandwidthError, BandwidthInputError
+from exporters.bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
+from exporters.bandwidth.iperf import IperfSpec
+from exporters.bandwidth.run import run_tests, select_circuits
+from exporters.bandwidth.runners import DeviceRunner, ExecResult, ServerRunner, ThroughputRunner
+from exporters.bandwidth.servers import Endpoint, load_servers
+from exporters.bandwidth.store import BandwidthStore
+from inventory.catalog import Circuit, Inventory
+
+_SERVER = re.compile(
+    r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]*))(?::(?P<port>\d{1,5}))?$"
+)
+
+app = typer.Typer(
+    help="Bandwidth verification: iperf3 through each circuit against the committed rate and"
+    " the tier's plan target.",
+    no_args_is_help=True,
+)
+
+
+class LabExec:
+    """Adapts the lab's ``exec_in(state_dir, device, argv)`` to the DeviceExec protocol."""
+
+    def __init__(self, state_dir: Path) -> None:
+        try:
+            lab = importlib.import_module("lab")
+            self._exec_in = lab.exec_in
+            running = lab.load_state(state_dir)
+        except (ImportError, AttributeError):
+            raise BandwidthError(
+                "the lab does not provide exec_in; test against a real iperf3 server"
+                " with --server HOST[:PORT]"
+            ) from None
+        if running is None or running.status == "down":
+            raise BandwidthInputError(
+                f"no lab is up in state dir {state_dir}: run `egovnet lab up`, or test"
+                " against a real iperf3 server with --server HOST[:PORT]"
+            )
+        self.state_dir = state_dir
+
+    def __call__(self, device: str, argv: Sequence[str], timeout: float) -> ExecResult:
+        done: Any = self._exec_in(self.state_dir, device, list(argv), timeout=timeout)
+        return ExecResult(int(done.returncode), str(done.stdout or ""), str(done.stderr or ""))
+
+
+def _runner(
+    circuits: Sequence[Circuit],
+    *,
+    server: str | None,
+    servers_file: Path | None,
+    port: int,
+    inv: Inventory,
+    state_dir: Path,
+) -> tuple[ThroughputRunner, str]:
+    if servers_file is not None:
+        return ServerRunner(load_servers(servers_file, inv)), f"servers in {servers_file}"
+    if server is None:
+        return DeviceRunner(LabExec(state_dir), state_dir / "bandwidth" / "run"), "lab"
+    if len(circuits) != 1:
+        raise BandwidthInputError(
+            "--server: one server cannot tell circuits apart; name one circuit (--link LINK"
+            " or a single-homed SITE) or give a server per circuit with --servers FILE"
+        )
+    match = _SERVER.match(server)
+    if match is None or not 0 < int(match["port"] or port) < 65536:
+        raise BandwidthInputError(f"--server: {server!r} is not HOST or HOST:PORT")
+    endpoint = Endpoint(server=match["v6"] or match["host"], port=int(match["port"] or port))
+    runner = ServerRunner({circuits[0].link.id: endpoint})
+    return runner, f"iperf3 {server}"
+
+
+def _mbps(value: float | int | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def _verdict_text(r: BandwidthResult) -> str:
+    if r.verdict is Verdict.failed:
+        return f"[red]failed[/red]: {r.error}"
+    if r.verdict is Verdict.meets_target:
+        text = "[green]meets target[/green]"
+    elif r.verdict is Verdict.shortfall:
+        text = f"[red]shortfall {r.shortfall_mbps:g} Mbps[/red]"
+        if r.target_mbps and r.committed_mbps < r.target_mbps:
+            text += f" (committed {r.committed_mbps} < target {r.target_mbps})"
+    else:
+        text = "no target"
+    if r.delivers_committed is False:
+        text += " [yellow]below committed rate[/yellow]"
+    return text
+
+
+def render_results(results: Sequence[BandwidthResult], title: str) -> None:
+    table = Table(title=title)
+    for col in ("site", "tier", "circuit", "dir", "committed", "target", "achieved", "verdict"):
+        table.add_column(
+            col, justify="right" if col in {"committed", "target", "achieved"} else "left"
+        )
+    for r in results:
+        table.add_row(
+            r.site_name,
+            r.tier,
+            f"{r.link} ({r.plane})",
+            r.direction,
+            f"{r.committed_mbps} Mbps",
+            f"{_mbps(r.target_mbps)} Mbps" if r.target_mbps else "-",
+            f"{r.achieved_mbps:.1f} Mbps" if r.achieved_mbps is not None else "-",
+            _verdict_text(r),
+        )
+    console.print(table)
+
+
+@app.command("test")
+def measure(  # noqa: PLR0917 - typer options
+    site: Annotated[
+        str | None, typer.Argument(help="Site id or Chinese name (or use --tier / --all).")
+    ] = None,
+    link: Annotated[str | None, typer.Option(help="One circuit, by link id.")] = None,
+    tier: Annotated[str | None, typer.Option(help="Every circuit serving this tier.")] = None,
+    all_sites: Annotated[bool, typer.Option("--all", help="Every access circuit.")] = False,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            help="Production: the iperf3 server HOST[:PORT] of the one circuit tested"
+            " (default: the lab, with the server on the circuit's upstream device).",
+            show_default=False,
+        ),
+    ] = None,
+    servers_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--servers",
+            help="Production: YAML naming an iperf3 server per circuit (see docs/noc.md).",
+            show_default=False,
+        ),
+    ] = None,
+    seconds: Annotated[int, typer.Option(min=1, max=600, help="Test length.")] = 5,
+    omit: Annotated[int, typer.Option(min=0, max=30, help="Seconds of slow start to skip.")] = 1,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="iperf3 port.")] = 5201,
+    reverse: Annotated[
+        bool, typer.Option("--reverse", help="Measure towards the site (server sends).")
+    ] = False,
+    bitrate: Annotated[
+        str | None, typer.Option(help="Cap the test, e.g. 40M (iperf3 --bitrate).")
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(min=0.5, max=1.0, help="Share of a rate that counts as delivering it."),
+    ] = DEFAULT_TOLERANCE,
+    fail_on_shortfall: Annotated[
+        bool, typer.Option("--fail-on-shortfall", help="Exit 1 when a circuit falls short.")
+    ] = False,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run iperf3 through each chosen circuit; compare with its committed rate and tier target.
+
+    Results are kept (last per circuit as metrics, every run in a history file).
+    Exit code 1 when a measurement failed (or, with --fail-on-shortfall, fell short).
+
+    Example: egovnet bandwidth test 龙归镇上围村 --profile lab
+    """
+    if bitrate is not None and not bitrate.rstrip("KMGkmg").replace(".", "", 1).isdigit():
+        raise BandwidthInputError(f"--bitrate: {bitrate!r} is not a rate such as 40M")
+    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    inv = s.load_inventory()
+    circuits = select_circuits(inv, site=site, tier=tier, everything=all_sites, link=link)
+    runner, runner_name = _runner(
+        circuits,
+        server=server,
+        servers_file=servers_file,
+        port=port,
+        inv=inv,
+        state_dir=s.state_dir.resolve(),
+    )
+    spec = IperfSpec(seconds=seconds, omit=omit, port=port, reverse=reverse, bitrate=bitrate)
+    store = BandwidthStore(s.ensure_state_dir())
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=json_out,
+    ) as progress:
+        task = progress.add_task("iperf3", total=len(circuits))
+
+        def done(result: BandwidthResult) -> None:
+            progress.update(task, advance=1, description=f"iperf3 {result.link}")
+
+        results = run_tests(
+            circuits, runner, spec, runner_name=runner_name, tolerance=tolerance, on_result=done
+        )
+    store.record(results)
+    if json_out:
+        print_json([r.model_dump(mode="json") for r in results])
+    else:
+        render_results(results, f"Bandwidth test ({runner_name}, {seconds}s per circuit)")
+        console.print(f"kept in {store.last_file} and {store.history_file}")
+    if any(r.verdict is Verdict.failed for r in results):
+        raise typer.Exit(1)
+    if fail_on_shortfall and any(r.verdict is Verdict.shortfall for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
+    """The last result of every tested circuit (what the metrics export).
+
+    Example: egovnet bandwidth show --json
+    """
+    store = BandwidthStore(settings(state_dir=state_dir).state_dir)
+    results = sorted(store.last().values(), key=lambda r: (r.site, r.link, r.direction))
+    if json_out:
+        print_json([r.model_dump(mode="json") for r in results])
+        return
+    if not results:
+        console.print("no bandwidth test has run yet: egovnet bandwidth test SITE")
+        return
+    render_results(results, "Last bandwidth test per circuit")
+
+
+@app.command()
+def history(
+    site: Annotated[str | None, typer.Option(help="Only this site id.")] = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Every bandwidth test ever run, oldest first.
+
+    Example: egovnet bandwidth history --site town-jiangwan
+    """
+    store = BandwidthStore(settings(state_dir=state_dir).state_dir)
+    results = [r for r in store.history() if site is None or r.site == site]
+    if json_out:
+        print_json([r.model_dump(mode="json") for r in results])
+        return
+    render_results(results, f"Bandwidth test history ({store.history_file})")

@@ -1,0 +1,526 @@
+"""``egovnet monitor``: the NOC stack (exporter, Prometheus, Alertmanager) from the inventory."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from egovnet.commands.common import (
+    InventoryOpt,
+    JsonOpt,
+    ProfileOpt,
+    StateDirOpt,
+    console,
+    print_json,
+    settings,
+)
+from egovnet.errors import MonitorConfigError, MonitorError
+from egovnet.settings import Settings
+from exporters.monitor.dashboards import check_dashboards, load_dashboards, panel_queries
+from exporters.monitor.generate import check_files, generate, write_files
+from exporters.monitor.options import MonitorOptions, parse_overrides
+from exporters.monitor.stack import (
+    StackLayout,
+    alertmanager_spec,
+    bring_down,
+    bring_up,
+    exporter_spec,
+    load_state,
+    prometheus_spec,
+    webhook_spec,
+)
+from exporters.monitor.status import StackStatus, stack_status
+from exporters.monitor.webhook import read_notifications
+from inventory.catalog import Inventory
+from inventory.models import Role
+
+app = typer.Typer(
+    help="The NOC stack: Prometheus, Alertmanager and the exporter, configured from the inventory.",
+    no_args_is_help=True,
+)
+
+RUNBOOKS = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
+
+ScaleOpt = Annotated[
+    float,
+    typer.Option(
+        "--alert-for-scale",
+        help="Multiply every alert's `for:` in the generated copy (tests: 0.1). Shipped rules"
+        " are never edited.",
+    ),
+]
+OverrideOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--alert-for",
+        help="NAME=DURATION: set one alert's `for:` in the generated copy (repeatable).",
+        show_default=False,
+    ),
+]
+ScrapeOpt = Annotated[str, typer.Option("--scrape-interval", help="Prometheus scrape interval.")]
+EvalOpt = Annotated[str, typer.Option("--evaluation-interval", help="Rule evaluation interval.")]
+GroupWaitOpt = Annotated[str, typer.Option("--group-wait", help="Alertmanager group_wait.")]
+GroupIntervalOpt = Annotated[
+    str, typer.Option("--group-interval", help="Alertmanager group_interval.")
+]
+RepeatOpt = Annotated[str, typer.Option("--repeat-interval", help="Alertmanager repeat_interval.")]
+RunbookOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--runbook-base",
+        help="URL the runbook_url annotations point into (default: this checkout's docs/runbooks).",
+        show_default=False,
+    ),
+]
+
+
+def _inventory(
+    inventory: Path | None, profile: str | None, state_dir: Path | None
+) -> tuple[Settings, Inventory]:
+    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    return s, s.load_inventory()
+
+
+def _default_runbooks() -> str | None:
+    return RUNBOOKS.as_uri() if RUNBOOKS.is_dir() else None
+
+
+# --- config -----------------------------------------------------------------------------
+
+
+@app.command("config")
+def config_cmd(  # noqa: PLR0917 - typer options
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write into.")],
+    exporter_address: Annotated[
+        str, typer.Option("--exporter-address", help="Where Prometheus reaches the exporter.")
+    ] = "127.0.0.1:9516",
+    prometheus_address: Annotated[
+        str, typer.Option("--prometheus-address", help="This Prometheus (self-scrape).")
+    ] = "127.0.0.1:9090",
+    alertmanager_address: Annotated[
+        str, typer.Option("--alertmanager-address", help="Where Prometheus sends alerts.")
+    ] = "127.0.0.1:9093",
+    webhook_url: Annotated[
+        str, typer.Option("--webhook-url", help="Where Alertmanager posts pages and tickets.")
+    ] = "http://127.0.0.1:9095/alerts",
+    scrape_interval: ScrapeOpt = "15s",
+    evaluation_interval: EvalOpt = "15s",
+    alert_for_scale: ScaleOpt = 1.0,
+    alert_for: OverrideOpt = None,
+    group_wait: GroupWaitOpt = "30s",
+    group_interval: GroupIntervalOpt = "5m",
+    repeat_interval: RepeatOpt = "4h",
+    runbook_base: RunbookOpt = None,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Run promtool and amtool on the result.")
+    ] = True,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write prometheus.yml, alertmanager.yml, the rules and file_sd targets for a production NOC.
+
+    Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
+    """
+    options = MonitorOptions.build(
+        exporter_address=exporter_address,
+        prometheus_address=prometheus_address,
+        alertmanager_address=alertmanager_address,
+        webhook_url=webhook_url,
+        scrape_interval=scrape_interval,
+        evaluation_interval=evaluation_interval,
+        alert_for_scale=alert_for_scale,
+        alert_for=parse_overrides(alert_for or []),
+        group_wait=group_wait,
+        group_interval=group_interval,
+        repeat_interval=repeat_interval,
+        runbook_base=runbook_base,
+    )
+    _, inv = _inventory(inventory, profile, None)
+    files = generate(inv, options)
+    written = write_files(out, files)
+    checks = check_files(out) if check else []
+    if json_out:
+        print_json(
+            {
+                "out": str(out),
+                "files": [{"path": f.path, "kind": f.kind} for f in files],
+                "checks": [{"tool": c.tool, "file": c.file, "ok": c.ok} for c in checks],
+            }
+        )
+    else:
+        for path in written:
+            console.print(f"wrote {path}")
+        for c in checks:
+            mark = "[green]ok[/green]" if c.ok else "[red]FAILED[/red]"
+            console.print(f"{c.tool} {c.file}: {mark}")
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
+
+
+# --- up / down / status -----------------------------------------------------------------
+
+
+def exporter_argv(listen: str, config_file: Path) -> list[str]:
+    """How `monitor up` runs the egovnet exporter (issue 4's command)."""
+    return [
+        sys.executable,
+        "-m",
+        "egovnet",
+        "exporter",
+        "--web.listen-address",
+        listen,
+        "--config.file",
+        str(config_file),
+    ]
+
+
+def _write_exporter_config(s: Settings, path: Path) -> Path:
+    if importlib.util.find_spec("egovnet.commands.exporter") is None:
+        raise MonitorError(
+            "the egovnet exporter is not installed (no `egovnet exporter` command); "
+            "start one elsewhere and pass --exporter-address HOST:PORT"
+        )
+    from exporters.config import ExporterConfig
+
+    config = ExporterConfig(
+        inventory=s.inventory_path.resolve(), secrets_file=s.secrets_file.resolve()
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(config.to_yaml(), encoding="utf-8")
+    return path
+
+
+def _refuse_lab_polling_without_lab(inv: Inventory, state_dir: Path) -> None:
+    """The lab's management addresses exist only while the lab runs; without it, polling
+    them would send SNMP off this machine along the default route."""
+    if inv.profile.platform_override is None or not inv.profile.lab_endpoints:
+        return  # not the lab profile: devices are real and reachable as routed
+    if all(d.mgmt_address.is_loopback for d in inv.devices if d.role is not Role.server):
+        return  # a lab inventory moved onto loopback (tests)
+    import lab
+
+    running = lab.load_state(state_dir)
+    if running is None or running.status == "down":
+        raise MonitorConfigError(
+            f"the lab is not up in {state_dir}: its devices' management addresses would route"
+            " off this machine. Run `egovnet lab up` first (same --state-dir), or point"
+            " --exporter-address at an exporter of your own"
+        )
+
+
+@app.command()
+def up(  # noqa: PLR0917 - typer options
+    prometheus_port: Annotated[int, typer.Option(help="Prometheus on 127.0.0.1:PORT.")] = 9090,
+    alertmanager_port: Annotated[int, typer.Option(help="Alertmanager on 127.0.0.1:PORT.")] = 9093,
+    exporter_port: Annotated[int, typer.Option(help="The exporter on 127.0.0.1:PORT.")] = 9516,
+    webhook_port: Annotated[
+        int, typer.Option(help="The webhook receiver on 127.0.0.1:PORT.")
+    ] = 9095,
+    exporter_address: Annotated[
+        str | None,
+        typer.Option(
+            "--exporter-address",
+            help="Use an exporter already running at HOST:PORT instead of starting one.",
+            show_default=False,
+        ),
+    ] = None,
+    scrape_interval: ScrapeOpt = "15s",
+    evaluation_interval: EvalOpt = "15s",
+    alert_for_scale: ScaleOpt = 1.0,
+    alert_for: OverrideOpt = None,
+    group_wait: GroupWaitOpt = "30s",
+    group_interval: GroupIntervalOpt = "5m",
+    repeat_interval: RepeatOpt = "4h",
+    runbook_base: RunbookOpt = None,
+    timeout: Annotated[float, typer.Option(help="Seconds each component may take.")] = 30.0,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Start (or reload) exporter, Prometheus, Alertmanager and a webhook receiver on loopback.
+
+    Idempotent: running components are kept and reloaded, changed ones restarted.
+
+    Example: egovnet monitor up --profile lab --alert-for-scale 0.1
+    """
+    loopback = "127.0.0.1"
+    prom = f"{loopback}:{prometheus_port}"
+    am = f"{loopback}:{alertmanager_port}"
+    hook = f"{loopback}:{webhook_port}"
+    exporter = exporter_address or f"{loopback}:{exporter_port}"
+    options = MonitorOptions.build(
+        exporter_address=exporter,
+        prometheus_address=prom,
+        alertmanager_address=am,
+        webhook_url=f"http://{hook}/alerts",
+        scrape_interval=scrape_interval,
+        evaluation_interval=evaluation_interval,
+        alert_for_scale=alert_for_scale,
+        alert_for=parse_overrides(alert_for or []),
+        group_wait=group_wait,
+        group_interval=group_interval,
+        repeat_interval=repeat_interval,
+        runbook_base=runbook_base or _default_runbooks(),
+    )
+    s, inv = _inventory(inventory, profile, state_dir)
+    if exporter_address is None:
+        _refuse_lab_polling_without_lab(inv, s.state_dir)
+    layout = StackLayout(s.ensure_state_dir().resolve())
+    write_files(layout.config_dir, generate(inv, options))
+    failed = [c for c in check_files(layout.config_dir) if not c.ok]
+    if failed:
+        raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
+    specs = [
+        webhook_spec(layout, hook, sys.executable),
+        alertmanager_spec(layout, am),
+        prometheus_spec(layout, prom),
+    ]
+    if exporter_address is None:
+        config_file = _write_exporter_config(s, layout.config_dir / "exporter.yml")
+        specs.append(exporter_spec(exporter_argv(exporter, config_file), exporter))
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=json_out,
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        outcomes = bring_up(
+            layout,
+            specs,
+            urls=(f"http://{prom}", f"http://{am}"),
+            timeout=timeout,
+            progress=lambda name: progress.update(task, description=f"starting {name}"),
+        )
+    state = load_state(layout)
+    rows = [
+        {
+            "component": o.name,
+            "action": o.action,
+            "pid": o.pid,
+            "address": state.components[o.name].address if o.name in state.components else None,
+        }
+        for o in outcomes
+    ]
+    if json_out:
+        print_json(
+            {
+                "components": rows,
+                "prometheus": state.prometheus_url,
+                "alertmanager": state.alertmanager_url,
+                "exporter": exporter,
+                "notifications": str(layout.notifications_file),
+                "config": str(layout.config_dir),
+            }
+        )
+        return
+    table = Table(title=f"NOC stack ({inv.profile.name}), state in {layout.root}")
+    for col in ("component", "action", "pid", "address"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*(str(row[c] if row[c] is not None else "-") for c in row))
+    if exporter_address:
+        table.add_row("exporter", "external", "-", exporter)
+    console.print(table)
+    console.print(f"Prometheus {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
+
+
+@app.command()
+def down(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
+    """Stop the processes `monitor up` started (only those: by recorded PID and start time).
+
+    Example: egovnet monitor down
+    """
+    layout = StackLayout(settings(state_dir=state_dir).state_dir.resolve())
+    outcomes = bring_down(layout)
+    if json_out:
+        print_json([{"component": o.name, "action": o.action, "pid": o.pid} for o in outcomes])
+        return
+    if not outcomes:
+        console.print("nothing to stop: no NOC stack recorded in " + str(layout.root))
+    for o in outcomes:
+        console.print(f"{o.name} (pid {o.pid}): {o.action}")
+
+
+@app.command()
+def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
+    """Each component's health, the scrape targets, and every pending or firing alert.
+
+    Exit code 1 when a component is down or not ready (or nothing runs).
+
+    Example: egovnet monitor status --json
+    """
+    layout = StackLayout(settings(state_dir=state_dir).state_dir.resolve())
+    st = stack_status(layout)
+    if json_out:
+        print_json(st.model_dump(mode="json") | {"healthy": st.healthy})
+    else:
+        _render_status(st, layout)
+    if not st.healthy:
+        raise typer.Exit(1)
+
+
+def _render_status(st: StackStatus, layout: StackLayout) -> None:
+    if not st.components:
+        console.print(
+            f"no NOC stack recorded in {layout.root}; start one with `egovnet monitor up`"
+        )
+        return
+    comp = Table(title="Components")
+    for col in ("component", "pid", "address", "running", "ready"):
+        comp.add_column(col)
+    for c in st.components:
+        comp.add_row(
+            c.name,
+            str(c.pid),
+            c.address or "-",
+            "[green]yes[/green]" if c.running else "[red]no[/red]",
+            "[green]yes[/green]" if c.ready else "[red]no[/red]",
+        )
+    console.print(comp)
+    if st.targets:
+        targets = Table(title="Scrape targets")
+        for col in ("job", "up", "down", "unknown"):
+            targets.add_column(col, justify="left" if col == "job" else "right")
+        for t in st.targets:
+            down_text = f"[red]{t.down}[/red]" if t.down else "0"
+            targets.add_row(t.job, str(t.up), down_text, str(t.unknown))
+        console.print(targets)
+    alerts = Table(title=f"Alerts ({sum(1 for a in st.alerts if a.state == 'firing')} firing)")
+    for col in ("alert", "severity", "state", "site", "subject", "since", "Alertmanager"):
+        alerts.add_column(col)
+    colour = {"critical": "red", "warning": "yellow", "info": "blue"}
+    for a in st.alerts:
+        sev = f"[{colour.get(a.severity, 'white')}]{a.severity}[/]"
+        since = a.since.strftime("%H:%M:%S") if a.since else "-"
+        where = a.site_name or a.site or "-"
+        alerts.add_row(a.name, sev, a.state, where, a.subject or "-", since, a.delivery)
+    console.print(alerts)
+    for problem in st.problems:
+        console.print(f"[red]problem:[/red] {problem}")
+
+
+@app.command()
+def notifications(
+    site: Annotated[str | None, typer.Option(help="Only notifications about this site id.")] = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What the stack's webhook receiver got from Alertmanager, oldest first.
+
+    Example: egovnet monitor notifications --site town-longgui
+    """
+    layout = StackLayout(settings(state_dir=state_dir).state_dir.resolve())
+    got = read_notifications(layout.notifications_file)
+    if site:
+        got = [n for n in got if n.notification.group_labels.get("site") == site]
+    if json_out:
+        print_json([n.model_dump(mode="json", by_alias=True) for n in got])
+        return
+    table = Table(title=f"Notifications received ({layout.notifications_file})")
+    for col in ("received", "receiver", "status", "site", "alerts"):
+        table.add_column(col)
+    for n in got:
+        note = n.notification
+        site_name = note.common_labels.get("site_name") or note.group_labels.get("site", "-")
+        table.add_row(
+            n.received_at.strftime("%Y-%m-%d %H:%M:%S"),
+            note.receiver,
+            note.status,
+            site_name,
+            ", ".join(note.alert_names),
+        )
+    console.print(table)
+
+
+@app.command()
+def dashboards(  # noqa: PLR0917 - typer options
+    check: Annotated[
+        bool, typer.Option("--check", help="Run every query against --prometheus-url.")
+    ] = False,
+    prometheus_url: Annotated[
+        str | None,
+        typer.Option(help="Prometheus to query (default: the one `monitor up` runs)."),
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Value of the $site variable (default: the first site with a circuit)."),
+    ] = None,
+    at: Annotated[
+        float | None,
+        typer.Option(
+            "--time", help="Evaluate at this Unix time (default: now).", show_default=False
+        ),
+    ] = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List every dashboard panel query; with --check, run each against a real Prometheus.
+
+    Exit code 1 when a query fails or comes back empty where data must exist.
+
+    Example: egovnet monitor dashboards --check --site town-jiangwan
+    """
+    s, inv = _inventory(inventory, profile, state_dir)
+    values = {"site": site or (inv.circuits[0].site.id if inv.circuits else "")}
+    boards = load_dashboards()
+    if not check:
+        rows = [
+            {"dashboard": b.uid, "panel": q.panel, "ref": q.ref_id, "expr": q.expr}
+            for b in boards
+            for q in panel_queries(b, values)
+        ]
+        if json_out:
+            print_json(rows)
+            return
+        table = Table(title=f"Dashboard queries ($site={values['site']})")
+        for col in ("dashboard", "panel", "ref", "expr"):
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*row.values())
+        console.print(table)
+        return
+    url = prometheus_url or load_state(StackLayout(s.state_dir.resolve())).prometheus_url
+    if not url:
+        raise MonitorError("no Prometheus to query: pass --prometheus-url or run `monitor up`")
+    results = check_dashboards(url, boards, values, at)
+    problems = [r for r in results if r.problem]
+    if json_out:
+        print_json(
+            [
+                {
+                    "dashboard": r.query.dashboard,
+                    "panel": r.query.panel,
+                    "ref": r.query.ref_id,
+                    "expr": r.query.expr,
+                    "series": r.result.series,
+                    "problem": r.problem,
+                }
+                for r in results
+            ]
+        )
+    else:
+        table = Table(title=f"{len(results)} dashboard queries against {url}")
+        for col in ("dashboard", "panel", "ref", "series", "problem"):
+            table.add_column(col)
+        for r in results:
+            problem = f"[red]{r.problem}[/red]" if r.problem else "[green]ok[/green]"
+            table.add_row(
+                r.query.dashboard, r.query.panel, r.query.ref_id, str(r.result.series), problem
+            )
+        console.print(table)
+    if problems:
+        raise typer.Exit(1)

@@ -1,0 +1,142 @@
+"""``egovnet poll``: one SNMP poll of some or all devices, printed as a table."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from collectors.readings import DeviceReading
+from egovnet.commands.common import (
+    InventoryOpt,
+    JsonOpt,
+    ProfileOpt,
+    StateDirOpt,
+    console,
+    err_console,
+    print_json,
+    settings,
+)
+
+if TYPE_CHECKING:
+    from collectors.poller import Poller
+
+
+def poll(  # noqa: PLR0917 - typer maps parameters to options
+    devices: Annotated[
+        list[str] | None, typer.Argument(help="Devices to poll (default: all).", show_default=False)
+    ] = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, help="Devices polled at once.")
+    ] = 64,
+) -> None:
+    """Poll devices once over SNMP: uptime, sysName and every inventory interface.
+
+    Exit code 1 if any device failed (its error is in the table), 2 for an unknown device
+    or a missing secret.
+
+    Example: egovnet poll --profile lab core1 town1
+    """
+    from collectors.poller import Poller  # gufo-snmp only for this command
+    from collectors.targets import targets_from_inventory
+
+    # each failure is in the table already; the poller's log line would say it twice
+    logging.getLogger("egovnet.collectors").setLevel(logging.ERROR)
+    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    inv = s.load_inventory()
+    targets = targets_from_inventory(inv, s.secrets(), devices or None)
+    poller = Poller(targets, max_concurrency=concurrency)
+    readings = asyncio.run(_poll(poller, [t.device for t in targets], show_progress=not json_out))
+    if json_out:
+        print_json([_jsonable(r) for r in readings])
+    else:
+        _print(readings)
+    if any(not r.ok for r in readings):
+        raise typer.Exit(1)
+
+
+async def _poll(poller: Poller, names: list[str], show_progress: bool) -> list[DeviceReading]:
+    try:
+        if not show_progress or len(names) < 2:
+            return await poller.poll_many(names)
+        with Progress(
+            TextColumn("polling"), BarColumn(), MofNCompleteColumn(), console=err_console
+        ) as progress:
+            task = progress.add_task("poll", total=len(names))
+            return await poller.poll_many(names, on_done=lambda _: progress.advance(task))
+    finally:
+        poller.close()
+
+
+def _jsonable(reading: DeviceReading) -> dict[str, object]:
+    data = asdict(reading)
+    for iface in data["interfaces"]:
+        iface["speed_bytes"] = (
+            None if iface["speed_mbps"] is None else iface["speed_mbps"] * 125_000
+        )
+    return data
+
+
+def _print(readings: list[DeviceReading]) -> None:
+    devices = Table(title="SNMP poll: devices")
+    for col in ("device", "up", "sysName", "uptime", "interfaces", "values", "time", "error"):
+        devices.add_column(col, justify="right" if col in {"values", "time"} else "left")
+    for r in readings:
+        uptime = "-" if r.uptime_seconds is None else _duration(r.uptime_seconds)
+        problem = str(r.error) if r.error else "; ".join(str(w) for w in r.warnings)
+        devices.add_row(
+            r.device,
+            "[green]up[/green]" if r.ok else "[red]down[/red]",
+            r.sys_name or "-",
+            uptime,
+            f"{len(r.interfaces)}" + (f" ({len(r.missing)} missing)" if r.missing else ""),
+            str(r.values),
+            f"{r.duration_seconds * 1000:.0f} ms",
+            problem or "-",
+        )
+    console.print(devices)
+    table = Table(title="SNMP poll: interfaces")
+    for col in ("device", "interface", "oper", "admin", "speed", "rx bytes", "tx bytes",
+                "errors in/out", "discards in/out", "alias"):  # fmt: skip
+        table.add_column(col, justify="right" if "bytes" in col or "/" in col else "left")
+    for r in readings:
+        for i in r.interfaces:
+            table.add_row(
+                r.device,
+                i.name,
+                _updown(i.oper_up),
+                _updown(i.admin_up),
+                "-" if i.speed_mbps is None else f"{i.speed_mbps} Mbps",
+                _num(i.in_octets),
+                _num(i.out_octets) + ("" if i.octets_64bit else " (32-bit)"),
+                f"{_num(i.in_errors)}/{_num(i.out_errors)}",
+                f"{_num(i.in_discards)}/{_num(i.out_discards)}",
+                i.alias or "",
+            )
+    if table.row_count:
+        console.print(table)
+
+
+def _updown(value: bool | None) -> str:
+    if value is None:
+        return "-"
+    return "[green]up[/green]" if value else "[red]down[/red]"
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _duration(seconds: float) -> str:
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d{hours:02d}h{rest // 60:02d}m" if days else f"{hours}h{rest // 60:02d}m"

@@ -1,0 +1,232 @@
+"""The exporter: inventory + poller + trap receiver behind ``/``, ``/metrics`` and ``/snmp``.
+
+``/snmp?target=DEVICE`` polls that device while Prometheus waits (snmp_exporter style; the
+target may also be the device's management address). The answer holds the device and
+interface series of docs/metrics.md; the poll is cut at Prometheus' scrape timeout (its
+``X-Prometheus-Scrape-Timeout-Seconds`` header) less ``scrape_timeout_offset_seconds``.
+``/metrics`` holds the exporter's own health, the inventory series and the trap series.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import resource
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from prometheus_client import generate_latest
+
+from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
+from collectors.poller import Poller
+from collectors.readings import DeviceReading
+from collectors.targets import SnmpTarget, credentials_for, targets_from_inventory
+from inventory.catalog import Inventory
+from inventory.secrets import SecretStore
+
+from .config import ExporterConfig
+from .devices import DeviceCollector
+from .exposition import CONTENT_TYPE, render_collectors
+from .health import ExporterHealth
+from .interfaces import InterfaceCollector
+from .inventory_series import InventoryCollector
+from .labels import LabelCatalog
+from .server import HttpServer, Request, Response
+from .traps import TrapCollector
+from .webconfig import WebSecurity
+
+log = logging.getLogger("egovnet.exporters")
+
+VERSION = "0.1.0"
+
+
+@dataclass
+class Listening:
+    url: str
+    trap_address: tuple[str, int] | None
+
+
+class Exporter:
+    """Everything one exporter process serves; start with :meth:`start` inside a loop."""
+
+    def __init__(
+        self,
+        config: ExporterConfig,
+        inventory: Inventory,
+        secrets: SecretStore,
+        security: WebSecurity | None = None,
+        targets: list[SnmpTarget] | None = None,
+    ) -> None:
+        self.config = config
+        self.inventory = inventory
+        self.catalog = LabelCatalog(inventory)
+        self.targets = (
+            targets if targets is not None else targets_from_inventory(inventory, secrets)
+        )
+        self.poller = Poller(
+            self.targets,
+            max_concurrency=config.max_concurrency,
+            varbinds_per_request=config.varbinds_per_request,
+        )
+        self.book = LinkStateBook()
+        self.health = ExporterHealth(VERSION, len(self.targets))
+        self.health.registry.register(InventoryCollector(inventory))
+        self.health.registry.register(TrapCollector(self.book, self.catalog))
+        self._by_address = {str(d.mgmt_address): d.name for d in inventory.devices}
+        self._secrets = secrets
+        self.server = HttpServer(self.handle, security, self._count_response)
+        self.trap_receiver: Any = None  # collectors.traps.TrapReceiver, imported on demand
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # --- lifecycle ---------------------------------------------------------------------
+    async def start(self, host: str, port: int) -> Listening:
+        _raise_file_limit(len(self.targets) + 256)
+        bound = await self.server.start(host, port)
+        trap_address = None
+        if self.config.traps is not None:
+            # Profiles most devices use first: if two v3 profiles share a user name, the
+            # receiver keeps the first (USM knows one key per user).
+            uses = Counter(d.snmp_profile for d in self.inventory.devices) + Counter(
+                d.legacy_snmp_profile for d in self.inventory.devices if d.legacy_snmp_profile
+            )
+            creds = [
+                credentials_for(self.inventory.snmp_profile_by_name[name], self._secrets)
+                for name, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
+            ]
+            from collectors.traps import TrapReceiver  # pysnmp: only when traps are wanted
+
+            self.trap_receiver = TrapReceiver(self.config.traps.address, creds, self._on_trap)
+            self.trap_receiver.start()
+            trap_address = self.trap_receiver.address
+        host_shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        return Listening(f"{self.server.scheme}://{host_shown}:{bound[1]}", trap_address)
+
+    async def close(self) -> None:
+        if self.trap_receiver is not None:
+            self.trap_receiver.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.server.close()
+        self.poller.close()
+
+    # --- HTTP --------------------------------------------------------------------------
+    async def handle(self, request: Request) -> Response:
+        if request.path == "/snmp":
+            return await self._snmp(request)
+        if request.path == "/metrics":
+            body = generate_latest(self.health.registry)
+            return Response(200, body, CONTENT_TYPE)
+        if request.path == "/":
+            return Response(200, self._landing().encode(), "text/html; charset=utf-8")
+        return Response(404, b"Not Found\n")
+
+    async def _snmp(self, request: Request) -> Response:
+        target = request.query.get("target", "")
+        device = target if target in self.poller.devices else self._by_address.get(target)
+        if not target:
+            return Response(400, b"'target' parameter must be specified once\n")
+        if device is None or device not in self.poller.devices:
+            return Response(400, f"unknown target {target!r}\n".encode())
+        reading = await self.poll(device, _scrape_timeout(request, self.config))
+        return Response(200, self.render_snmp(reading), CONTENT_TYPE)
+
+    async def poll(self, device: str, timeout: float | None = None) -> DeviceReading:
+        """Poll through the shared poller, then account for it (health, trap book)."""
+        reading = await self.poller.poll(device, timeout)
+        self.health.polls.labels("ok" if reading.ok else "failed").inc()
+        self.health.poll_seconds.observe(reading.duration_seconds)
+        self.health.values.inc(reading.values)
+        for iface in reading.interfaces:
+            if iface.oper_up is not None:
+                self.book.record_poll(device, iface.name, iface.oper_up, reading.started_at)
+        return reading
+
+    def render_snmp(self, reading: DeviceReading) -> bytes:
+        """The ``/snmp`` answer for one reading: fresh collectors, rendered at once."""
+        return render_collectors(
+            (
+                DeviceCollector(reading, self.catalog, self.poller.error_counts(reading.device)),
+                InterfaceCollector(reading, self.catalog),
+            )
+        )
+
+    def _count_response(self, request: Request, response: Response) -> None:
+        path = request.path if request.path in {"/", "/metrics", "/snmp"} else "other"
+        self.health.requests.labels(path, str(response.status)).inc()
+
+    def _landing(self) -> str:
+        rows = "\n".join(
+            f"<tr><td><a href='/snmp?target={html.escape(d.name)}'>{html.escape(d.name)}</a>"
+            f"</td><td>{html.escape(self.inventory.site(d.site).name)}</td>"
+            f"<td>{html.escape(d.role.value)}</td><td>{d.mgmt_address}</td></tr>"
+            for d in self.inventory.devices
+        )
+        return (
+            "<!doctype html><html><head><meta charset='utf-8'>"
+            "<title>egovnet exporter</title></head><body>"
+            "<h1>egovnet exporter (电子政务外网)</h1>"
+            f"<p>inventory: {html.escape(self.inventory.profile.name)},"
+            f" {len(self.targets)} targets. <a href='/metrics'>/metrics</a>"
+            " (exporter health, inventory and trap series)</p>"
+            "<form action='/snmp'><label>target <input name='target'></label>"
+            " <input type='submit' value='poll'></form>"
+            "<table><tr><th>device</th><th>site</th><th>role</th><th>address</th></tr>"
+            f"{rows}</table></body></html>"
+        )
+
+    # --- traps -------------------------------------------------------------------------
+    def _on_trap(self, event: LinkEvent) -> None:
+        device = self._by_address.get(event.source)
+        self.book.count(device or event.source, event.kind)
+        if device is None or event.kind is TrapKind.other or event.oper_up is None:
+            log.info("trap %s from %s (not a known device link event)", event.kind, event.source)
+            return
+        name = event.if_name
+        if name is None and event.if_index is not None:
+            name = self.poller.interface_name(device, event.if_index)
+        if name is not None:
+            self._record(device, name, event)
+            return
+        # ifIndex not known yet: a poll resolves the names (and reads the state anyway).
+        task = asyncio.get_running_loop().create_task(self._resolve_then_record(device, event))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _resolve_then_record(self, device: str, event: LinkEvent) -> None:
+        await self.poll(device)
+        name = (
+            self.poller.interface_name(device, event.if_index)
+            if event.if_index is not None
+            else None
+        )
+        if name is not None:
+            self._record(device, name, event)
+        else:
+            log.info("trap %s from %s: ifIndex %s is not an inventory interface",
+                     event.kind, device, event.if_index)  # fmt: skip
+
+    def _record(self, device: str, interface: str, event: LinkEvent) -> None:
+        assert event.oper_up is not None
+        self.book.record_trap(device, interface, event.oper_up, event.received_at)
+        log.info("trap %s: %s %s", event.kind, device, interface)
+
+
+def _scrape_timeout(request: Request, config: ExporterConfig) -> float | None:
+    header = request.header("x-prometheus-scrape-timeout-seconds")
+    if not header:
+        return None
+    try:
+        seconds = float(header)
+    except ValueError:
+        return None
+    return max(0.1, seconds - config.scrape_timeout_offset_seconds)
+
+
+def _raise_file_limit(wanted: int) -> None:
+    """One UDP socket per device: lift the soft descriptor limit toward the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))

@@ -1,0 +1,114 @@
+"""Collector of the plan itself: series that need no polling, so PromQL can join on them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from inventory.catalog import Inventory
+from inventory.models import MigrationStatus
+
+from .labels import MBPS_IN_BYTES
+
+
+class InventoryCollector(Collector):
+    def __init__(self, inv: Inventory) -> None:
+        self.inventory = inv
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._circuits()
+        yield from self._sites()
+        yield from self._tiers()
+        yield from self._systems()
+
+    def _circuits(self) -> Iterator[Metric]:
+        inv = self.inventory
+        info = GaugeMetricFamily(
+            "egovnet_circuit_info",
+            "One per inventory link, value 1.",
+            labels=[
+                "link", "kind", "plane", "site", "site_name", "tier", "carrier", "circuit_id",
+                "a_device", "a_interface", "b_device", "b_interface",
+            ],
+        )  # fmt: skip
+        for link in inv.links:
+            site = inv.served_site(link)
+            info.add_metric(
+                [
+                    link.id,
+                    link.kind.value,
+                    link.plane.value,
+                    site.id,
+                    site.name,
+                    site.tier.value,
+                    link.carrier or "",
+                    link.circuit_id or "",
+                    link.a.device,
+                    link.a.interface,
+                    link.b.device,
+                    link.b.interface,
+                ],
+                1,
+            )
+        yield info
+
+    def _sites(self) -> Iterator[Metric]:
+        inv = self.inventory
+        names = ["site", "site_name", "tier"]
+        info = GaugeMetricFamily(
+            "egovnet_site_info", "One per site, value 1.", labels=[*names, "parent", "important"]
+        )
+        required = GaugeMetricFamily(
+            "egovnet_site_required_uplinks",
+            "2 where the site must be dual-homed (tier policy or important), else 1.",
+            labels=names,
+        )
+        uplinks = GaugeMetricFamily(
+            "egovnet_site_uplinks", "Uplinks the inventory gives the site.", labels=names
+        )
+        for site in inv.sites:
+            values = [site.id, site.name, site.tier.value]
+            info.add_metric([*values, site.parent or "", str(site.important).lower()], 1)
+            required.add_metric(values, 2 if inv.must_be_dual_homed(site) else 1)
+            uplinks.add_metric(values, len(inv.uplinks_of_site(site.id)))
+        yield from (info, required, uplinks)
+
+    def _tiers(self) -> Iterator[Metric]:
+        plan = self.inventory.policy.plan
+        target = GaugeMetricFamily(
+            "egovnet_tier_target_speed_bytes",
+            "The plan's access bandwidth target per tier, bytes/s.",
+            labels=["tier", "year"],
+        )
+        baseline = GaugeMetricFamily(
+            "egovnet_tier_baseline_speed_bytes",
+            "The plan's access bandwidth baseline per tier, bytes/s.",
+            labels=["tier", "year"],
+        )
+        for tier, rule in self.inventory.policy.tiers.items():
+            if rule.target_mbps is not None:
+                target.add_metric(
+                    [tier.value, str(plan.target_year)], rule.target_mbps * MBPS_IN_BYTES
+                )
+            if rule.baseline_mbps is not None:
+                baseline.add_metric(
+                    [tier.value, str(plan.baseline_year)], rule.baseline_mbps * MBPS_IN_BYTES
+                )
+        yield from (target, baseline)
+
+    def _systems(self) -> Iterator[Metric]:
+        counts = Counter(s.migration.status for s in self.inventory.systems)
+        systems = GaugeMetricFamily(
+            "egovnet_systems", "Information systems per migration status.", labels=["status"]
+        )
+        for status in MigrationStatus:
+            systems.add_metric([status.value], counts.get(status, 0))
+        yield systems
+        yield GaugeMetricFamily(
+            "egovnet_systems_migrated_ratio",
+            "Share of systems running on the government cloud (上云率).",
+            value=self.inventory.migrated_ratio,
+        )

@@ -1,0 +1,361 @@
+"""Starting, reloading and stopping the real NOC processes, and remembering their PIDs.
+
+Each component runs detached (its own session, output to a log file under the state
+directory) and is recorded in ``<state>/monitor/stack.json`` with its PID *and* its kernel
+start time, so `down` ends only the processes this stack started, never a stranger that
+later received the same PID. `up` is idempotent: a running component with the same command
+line is kept (Prometheus and Alertmanager get SIGHUP to reload their regenerated config);
+a changed one is restarted; a missing one is started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from egovnet.errors import MonitorError
+
+from .health import http_ok
+from .options import split_host_port
+
+PROMETHEUS_BIN = "/usr/bin/prometheus"
+ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager"
+START_ORDER = ("webhook", "alertmanager", "exporter", "prometheus")
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Where the stack keeps config, data, logs and PIDs under the state directory."""
+
+    state_dir: Path
+
+    @property
+    def root(self) -> Path:
+        return self.state_dir / "monitor"
+
+    @property
+    def config_dir(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "stack.json"
+
+    @property
+    def notifications_file(self) -> Path:
+        return self.root / "webhook" / "notifications.jsonl"
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    argv: tuple[str, ...]
+    address: str  # HOST:PORT it listens on
+    ready_path: str
+    reloads_on_sighup: bool = False
+
+
+class ProcessRecord(BaseModel):
+    name: str
+    pid: int
+    start_ticks: int
+    argv: list[str]
+    address: str
+    ready_path: str
+    log: str
+    started_at: datetime
+
+    @property
+    def ready_url(self) -> str:
+        return f"http://{self.address}{self.ready_path}"
+
+
+class StackState(BaseModel):
+    components: dict[str, ProcessRecord] = Field(default_factory=dict)
+    prometheus_url: str | None = None
+    alertmanager_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    action: str  # started, kept, reloaded, restarted, stopped, not running
+    pid: int | None
+
+
+# --- specs ------------------------------------------------------------------------------
+
+
+def prometheus_spec(layout: StackLayout, address: str) -> ComponentSpec:
+    return ComponentSpec(
+        name="prometheus",
+        argv=(
+            PROMETHEUS_BIN,
+            f"--config.file={layout.config_dir / 'prometheus.yml'}",
+            f"--storage.tsdb.path={layout.data_dir / 'prometheus'}",
+            f"--web.listen-address={address}",
+            f"--web.external-url=http://{address}/",
+            "--web.enable-lifecycle",
+            "--storage.tsdb.retention.time=15d",
+        ),
+        address=address,
+        ready_path="/-/ready",
+        reloads_on_sighup=True,
+    )
+
+
+def alertmanager_spec(layout: StackLayout, address: str) -> ComponentSpec:
+    return ComponentSpec(
+        name="alertmanager",
+        argv=(
+            ALERTMANAGER_BIN,
+            f"--config.file={layout.config_dir / 'alertmanager.yml'}",
+            f"--storage.path={layout.data_dir / 'alertmanager'}",
+            f"--web.listen-address={address}",
+            f"--web.external-url=http://{address}/",
+            "--cluster.listen-address=",  # no gossip port: a single instance on loopback
+        ),
+        address=address,
+        ready_path="/-/ready",
+        reloads_on_sighup=True,
+    )
+
+
+def webhook_spec(layout: StackLayout, address: str, python: str) -> ComponentSpec:
+    return ComponentSpec(
+        name="webhook",
+        argv=(
+            python,
+            "-m",
+            "exporters.monitor.webhook",
+            f"--web.listen-address={address}",
+            f"--out={layout.notifications_file}",
+        ),
+        address=address,
+        ready_path="/-/ready",
+    )
+
+
+def exporter_spec(argv: Sequence[str], address: str) -> ComponentSpec:
+    return ComponentSpec(name="exporter", argv=tuple(argv), address=address, ready_path="/metrics")
+
+
+# --- process identity -------------------------------------------------------------------
+
+
+def _stat(pid: int) -> tuple[str, int] | None:
+    """(state letter, start time in clock ticks) of a process, None if it does not exist."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[19])
+
+
+def is_running(record: ProcessRecord) -> bool:
+    """The recorded process still exists, is not a zombie, and is the one we started."""
+    found = _stat(record.pid)
+    return found is not None and found[0] != "Z" and found[1] == record.start_ticks
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def port_in_use(address: str) -> bool:
+    host, port = split_host_port(address)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+# --- state file -------------------------------------------------------------------------
+
+
+def load_state(layout: StackLayout) -> StackState:
+    if not layout.state_file.is_file():
+        return StackState()
+    try:
+        return StackState.model_validate_json(layout.state_file.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise MonitorError(f"{layout.state_file}: unreadable stack state: {exc}") from exc
+
+
+def save_state(layout: StackLayout, state: StackState) -> None:
+    layout.root.mkdir(parents=True, exist_ok=True)
+    tmp = layout.state_file.with_suffix(".tmp")
+    tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
+    os.replace(tmp, layout.state_file)
+
+
+# --- start / stop -----------------------------------------------------------------------
+
+
+def _log_tail(path: Path, lines: int = 8) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(text[-lines:])
+
+
+def _start(layout: StackLayout, spec: ComponentSpec, env: dict[str, str]) -> ProcessRecord:
+    layout.log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = layout.log_dir / f"{spec.name}.log"
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            spec.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            close_fds=True,
+            env=env,
+            cwd=layout.root,
+        )
+    found = _stat(proc.pid)
+    return ProcessRecord(
+        name=spec.name,
+        pid=proc.pid,
+        start_ticks=found[1] if found else 0,
+        argv=list(spec.argv),
+        address=spec.address,
+        ready_path=spec.ready_path,
+        log=str(log_path),
+        started_at=datetime.now(UTC),
+    )
+
+
+def wait_ready(record: ProcessRecord, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not is_running(record):
+            _reap(record.pid)
+            raise MonitorError(
+                f"{record.name} exited during start-up; its log ({record.log}) ends: "
+                f"{_log_tail(Path(record.log))}"
+            )
+        if http_ok(record.ready_url, timeout=1.0):
+            return
+        time.sleep(0.2)
+    raise MonitorError(
+        f"{record.name} did not become ready at {record.ready_url} within {timeout:.0f}s; "
+        f"its log ({record.log}) ends: {_log_tail(Path(record.log))}"
+    )
+
+
+def stop_process(record: ProcessRecord, grace: float = 15.0) -> bool:
+    """SIGTERM, then SIGKILL after ``grace`` seconds; only if it is still our process."""
+    if not is_running(record):
+        _reap(record.pid)
+        return False
+    os.kill(record.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        _reap(record.pid)
+        if not is_running(record):
+            return True
+        time.sleep(0.1)
+    if is_running(record):
+        os.kill(record.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        _reap(record.pid)
+    return True
+
+
+def bring_up(
+    layout: StackLayout,
+    specs: Sequence[ComponentSpec],
+    *,
+    urls: tuple[str, str],
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Outcome]:
+    """Make every component run as specified; on failure stop what this call started."""
+    for d in (layout.data_dir / "prometheus", layout.data_dir / "alertmanager"):
+        d.mkdir(parents=True, exist_ok=True)
+    state = load_state(layout)
+    state.prometheus_url, state.alertmanager_url = urls
+    environment = dict(os.environ if env is None else env)
+    ordered = sorted(specs, key=lambda s: START_ORDER.index(s.name))
+    outcomes: list[Outcome] = []
+    wanted = {s.name for s in specs}
+    for name in [n for n in state.components if n not in wanted]:
+        record = state.components.pop(name)
+        stopped = stop_process(record)
+        outcomes.append(Outcome(name, "stopped" if stopped else "not running", record.pid))
+    started: list[ProcessRecord] = []
+    try:
+        for spec in ordered:
+            if progress:
+                progress(spec.name)
+            current = state.components.get(spec.name)
+            if current is not None and is_running(current):
+                if current.argv == list(spec.argv):
+                    action = "kept"
+                    if spec.reloads_on_sighup:
+                        os.kill(current.pid, signal.SIGHUP)
+                        action = "reloaded"
+                    wait_ready(current, timeout)
+                    outcomes.append(Outcome(spec.name, action, current.pid))
+                    continue
+                stop_process(current)
+                restarted = True
+            else:
+                restarted = False
+            if port_in_use(spec.address):
+                raise MonitorError(
+                    f"{spec.address} is already in use by another program; "
+                    f"choose another port for {spec.name}"
+                )
+            record = _start(layout, spec, environment)
+            started.append(record)
+            state.components[spec.name] = record
+            save_state(layout, state)
+            wait_ready(record, timeout)
+            outcomes.append(Outcome(spec.name, "restarted" if restarted else "started", record.pid))
+    except BaseException:
+        for record in reversed(started):
+            stop_process(record)
+            state.components.pop(record.name, None)
+        save_state(layout, state)
+        raise
+    save_state(layout, state)
+    return outcomes
+
+
+def bring_down(layout: StackLayout) -> list[Outcome]:
+    """Stop every recorded component (newest first) and forget it."""
+    state = load_state(layout)
+    outcomes: list[Outcome] = []
+    for name in reversed(START_ORDER):
+        record = state.components.pop(name, None)
+        if record is None:
+            continue
+        stopped = stop_process(record)
+        outcomes.append(Outcome(name, "stopped" if stopped else "not running", record.pid))
+        save_state(layout, state)
+    if layout.state_file.exists():
+        save_state(layout, state)
+    return outcomes

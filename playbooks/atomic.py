@@ -1,0 +1,31 @@
+"""Write a file whole or not at all: a temporary file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_with(out: Path, writer: Callable[[Path], None]) -> None:
+    """Let ``writer`` fill a temporary path next to ``out``; rename it over ``out`` only when
+    the writer returned. On any error the temporary file is removed and ``out`` is untouched."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        writer(tmp)
+        tmp.chmod(0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text(out: Path, text: str, encoding: str = "utf-8") -> None:
+    def fill(tmp: Path) -> None:
+        tmp.write_text(text, encoding=encoding)
+
+    write_with(out, fill)
