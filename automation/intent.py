@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from inventory.catalog import Inventory
-from inventory.models import Device, Link, LinkKind, Plane, Platform, Role
+from inventory.models import Device, Link, LinkKind, Plane, Platform, Role, RoutingPolicy
 
 from .platforms import PlatformSpec, platform_spec
 from .qos import BEST_EFFORT, POLICY_NAME, QOS_CLASSES, QosClass
@@ -119,6 +119,8 @@ class DeviceIntent:
     bfd_interval_ms: int = BFD_INTERVAL_MS
     bfd_multiplier: int = BFD_MULTIPLIER
     bfd_profile: str = BFD_PROFILE
+    #: OSPF/BFD timers from ``policy.routing`` (None: the platform default)
+    timers: RoutingPolicy = field(default_factory=RoutingPolicy)
     comments: tuple[str, ...] = field(default=())
 
     @property
@@ -180,6 +182,9 @@ def build_intent(inv: Inventory, device: Device, platform: Platform | None = Non
             passive_interfaces=passive,
         ),
         management=_management(inv, device),
+        bfd_interval_ms=inv.policy.routing.bfd_interval_ms,
+        bfd_multiplier=inv.policy.routing.bfd_multiplier,
+        timers=inv.policy.routing,
     )
 
 

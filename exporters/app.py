@@ -4,7 +4,9 @@
 target may also be the device's management address). The answer holds the device and
 interface series of docs/metrics.md; the poll is cut at Prometheus' scrape timeout (its
 ``X-Prometheus-Scrape-Timeout-Seconds`` header) less ``scrape_timeout_offset_seconds``.
-``/metrics`` holds the exporter's own health, the inventory series and the trap series.
+``/metrics`` holds the exporter's own health, the inventory series (with 上云率 from
+``playbooks.migration.migration_metrics``), the trap series and, when the config names a
+state directory, the last bandwidth test per circuit (``exporters.bandwidth.collector``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from collectors.readings import DeviceReading
 from collectors.targets import SnmpTarget, credentials_for, targets_from_inventory
 from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
+from playbooks.store import AuditPaths
 
+from .bandwidth.collector import BandwidthCollector
+from .bandwidth.store import BandwidthStore
 from .config import ExporterConfig
 from .devices import DeviceCollector
 from .exposition import CONTENT_TYPE, render_collectors
@@ -72,7 +77,11 @@ class Exporter:
         )
         self.book = LinkStateBook()
         self.health = ExporterHealth(VERSION, len(self.targets))
-        self.health.registry.register(InventoryCollector(inventory))
+        migration_results = None
+        if config.state_dir is not None:
+            self.health.registry.register(BandwidthCollector(BandwidthStore(config.state_dir)))
+            migration_results = AuditPaths(config.state_dir).migration
+        self.health.registry.register(InventoryCollector(inventory, migration_results))
         self.health.registry.register(TrapCollector(self.book, self.catalog))
         self._by_address = {str(d.mgmt_address): d.name for d in inventory.devices}
         self._secrets = secrets

@@ -4,6 +4,7 @@ Example (paths are relative to the config file)::
 
     inventory: ../inventory/lab
     secrets_file: ../.egovnet/secrets.env
+    state_dir: ../.egovnet        # bandwidth results and migration checks served on /metrics
     max_concurrency: 64           # devices polled at once
     varbinds_per_request: 30      # OIDs per SNMP GET
     scrape_timeout_offset_seconds: 0.5
@@ -61,12 +62,18 @@ class ExporterConfig(_Strict):
     varbinds_per_request: int = Field(30, ge=1, le=200)
     scrape_timeout_offset_seconds: float = Field(0.5, ge=0)
     traps: TrapConfig | None = None
+    state_dir: Path | None = None
 
     def resolved(self, base: Path) -> ExporterConfig:
         """Paths made absolute against the directory of the config file."""
         secrets = (base / self.secrets_file).resolve() if self.secrets_file else None
+        state = (base / self.state_dir).resolve() if self.state_dir else None
         return self.model_copy(
-            update={"inventory": (base / self.inventory).resolve(), "secrets_file": secrets}
+            update={
+                "inventory": (base / self.inventory).resolve(),
+                "secrets_file": secrets,
+                "state_dir": state,
+            }
         )
 
     def to_yaml(self) -> str:

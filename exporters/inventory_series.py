@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from inventory.catalog import Inventory
-from inventory.models import MigrationStatus
+from playbooks.migration import migration_metrics
 
 from .labels import MBPS_IN_BYTES
 
 
 class InventoryCollector(Collector):
-    def __init__(self, inv: Inventory) -> None:
+    """``migration_results``: the migration playbook's result folder (``AuditPaths.migration``),
+    read on every scrape by ``playbooks.migration.migration_metrics``."""
+
+    def __init__(self, inv: Inventory, migration_results: Path | None = None) -> None:
         self.inventory = inv
+        self.migration_results = migration_results
 
     def collect(self) -> Iterator[Metric]:
         yield from self._circuits()
@@ -100,15 +104,15 @@ class InventoryCollector(Collector):
         yield from (target, baseline)
 
     def _systems(self) -> Iterator[Metric]:
-        counts = Counter(s.migration.status for s in self.inventory.systems)
+        metrics = migration_metrics(self.inventory, self.migration_results)
         systems = GaugeMetricFamily(
             "egovnet_systems", "Information systems per migration status.", labels=["status"]
         )
-        for status in MigrationStatus:
-            systems.add_metric([status.value], counts.get(status, 0))
+        for status, count in metrics.systems_by_status.items():
+            systems.add_metric([status], count)
         yield systems
         yield GaugeMetricFamily(
             "egovnet_systems_migrated_ratio",
             "Share of systems running on the government cloud (上云率).",
-            value=self.inventory.migrated_ratio,
+            value=metrics.migrated_ratio,
         )

@@ -187,11 +187,30 @@ class ManagementPolicy(Strict):
     lockout_minutes: int = Field(10, ge=1)
 
 
+class RoutingPolicy(Strict):
+    """OSPF/BFD timers of the rendered configs; unset values keep the platform's defaults.
+
+    BFD detects a failed link (interval x multiplier); the OSPF timers decide how fast a
+    repaired or rebooted path is taken again (the lab sets hello 1 s / dead 4 s and fast SPF).
+    """
+
+    bfd_interval_ms: int = Field(100, ge=10, le=60000)
+    bfd_multiplier: int = Field(3, ge=2, le=255)
+    ospf_hello_seconds: int | None = Field(None, ge=1, le=65535)
+    ospf_dead_seconds: int | None = Field(None, ge=1, le=65535)
+    ospf_retransmit_seconds: int | None = Field(None, ge=1, le=65535)
+    #: SPF throttle: delay, initial hold, maximum hold (ms)
+    spf_throttle_ms: tuple[int, int, int] | None = None
+    lsa_throttle_ms: int | None = Field(None, ge=0)
+    lsa_min_arrival_ms: int | None = Field(None, ge=0)
+
+
 class Policy(Strict):
     plan: PlanPolicy = PlanPolicy()
     tiers: dict[Tier, TierPolicy]
     redundancy: RedundancyPolicy = RedundancyPolicy()
     management: ManagementPolicy = ManagementPolicy()
+    routing: RoutingPolicy = RoutingPolicy()
 
 
 class SnmpProfile(Strict):

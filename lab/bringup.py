@@ -10,6 +10,7 @@ from its saved config), re-applies addresses and circuits, and clears recorded f
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import socket
@@ -250,6 +251,9 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
     changed: set[tuple[str, str]] = set()
     usernames = [u.username for u in ctx.users]
     iquery_key = generate_secret()
+    vty_gid = grp.getgrnam("frrvty").gr_gid
+    # snmpd drops to the first lab login, whose device agent may then make it re-read
+    snmpd_owner = (ctx.users[0].uid, vty_gid)
 
     def one(node: Node) -> None:
         _make_dir(paths.device(node.name), 0o755)
@@ -268,7 +272,8 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
         for path in (conf, etc / "vtysh.conf"):
             os.chown(path, *owner)
             os.chmod(path, 0o664)
-        _make_dir(paths.snmp_persist(node.name), 0o700)
+        agent_state = _make_dir(paths.agent_state(node.name), 0o770, (0, vty_gid))
+        _make_dir(paths.snmp_persist(node.name), 0o700, snmpd_owner)
         dev = node.device
         user = ctx.creds.v3.get(dev.snmp_profile)
         if user is None:
@@ -283,14 +288,31 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
             node,
             location=site.name,
             user=user,
-            community=community,
             trap_sink=ctx.trap_sink,
             iquery_key=_stable_iquery_key(paths, node, iquery_key),
+            access_file=paths.snmpd_access(node.name),
         )
         if _write(paths.snmpd_conf(node.name), text, 0o600):
             changed.add((node.name, "snmpd"))
+        access = paths.snmpd_access(node.name)
+        if not access.is_file():  # device state, like frr.conf: the agent rewrites it
+            access.write_text(snmpd.render_access(community), encoding="utf-8")
+        snmpd_log = paths.log(node.name, "snmpd-agent")
+        snmpd_log.touch()
+        for path in (paths.snmpd_conf(node.name), access, snmpd_log):
+            os.chown(path, *snmpd_owner)
+        access.chmod(0o600)
         key = sshd.host_key(paths.host_key(node.name))
-        text = sshd.render_device(node, key, paths.authorized_keys, paths.banner, usernames)
+        agent = sshd.agent_command(
+            node,
+            agent_state,
+            paths.lldpd_socket(node.name),
+            paths.snmpd_access(node.name),
+            paths.snmpd_pid(node.name),
+        )
+        text = sshd.render_device(
+            node, key, paths.authorized_keys, paths.banner, usernames, force_command=agent
+        )
         if _write(paths.sshd_conf(node.name), text, 0o644):
             changed.add((node.name, "sshd"))
         if _write(paths.lldpd_conf(node.name), lldp.render(node), 0o644):
@@ -393,6 +415,8 @@ def _daemon_argvs(ctx: Context, node: Node) -> dict[str, list[str]]:
         paths.snmpd_conf(node.name),
         paths.snmp_persist(node.name),
         paths.log(node.name, "snmpd-agent"),
+        pidfile=paths.snmpd_pid(node.name),
+        run_as=(ctx.users[0].uid, grp.getgrnam("frrvty").gr_gid),
     )
     out["sshd"] = sshd.device_argv(
         node, paths.accounts, paths.sshd_conf(node.name), paths.log(node.name, "sshd-auth")

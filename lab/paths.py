@@ -72,6 +72,17 @@ class LabPaths:
     def host_key(self, name: str) -> Path:
         return self.device(name) / "ssh_host_ed25519_key"
 
+    def agent_state(self, name: str) -> Path:
+        """The device agent's state (revert timer, snapshots), writable by lab logins."""
+        return self.device(name) / "agent"
+
+    def snmpd_access(self, name: str) -> Path:
+        """snmpd's v1/v2c access lines (included by snmpd.conf), the device agent's to write."""
+        return self.agent_state(name) / "snmpd-access.conf"
+
+    def snmpd_pid(self, name: str) -> Path:
+        return self.device(name) / "snmpd.pid"
+
     def lldpd_conf(self, name: str) -> Path:
         return self.device(name) / "lldpd.conf"
 

@@ -18,6 +18,8 @@ from . import shell, sshd
 from .plan import Node
 
 SERVER_LOG = "/var/log/egovnet-lab-sshd.log"
+#: /etc/default/chrony of every server: -x = never set the (shared) system clock.
+CHRONY_DEFAULTS = '# egovnet lab: the server shares the host clock\nDAEMON_OPTS="-F 1 -x"\n'
 
 
 def prepare_upper(node: Node, upper: Path, users: list[sshd.LabUser], public_key: str) -> None:
@@ -34,6 +36,10 @@ def prepare_upper(node: Node, upper: Path, users: list[sshd.LabUser], public_key
         sshd.render_server(node, [u.username for u in users]), encoding="utf-8"
     )
     sshd.host_key(ssh_dir / "ssh_host_ed25519_key")
+    # A server shares the host's clock: a chronyd started in it (hardening's time-sync
+    # control) must never adjust it (-x), whatever its sources say.
+    (etc / "default").mkdir(parents=True, exist_ok=True)
+    (etc / "default" / "chrony").write_text(CHRONY_DEFAULTS, encoding="utf-8")
     (etc / "hostname").write_text(node.name + "\n")
     hosts = Path("/etc/hosts").read_text(encoding="utf-8") if Path("/etc/hosts").is_file() else ""
     (etc / "hosts").write_text(f"{hosts.rstrip()}\n127.0.1.1 {node.name}\n", encoding="utf-8")

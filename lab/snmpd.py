@@ -70,9 +70,9 @@ def render(
     *,
     location: str,
     user: SnmpV3User,
-    community: str | None,
     trap_sink: TrapSink | None,
     iquery_key: str,
+    access_file: Path,
 ) -> str:
     dev = node.device
     production = " ".join(x for x in (dev.platform.value, dev.model or "") if x)
@@ -91,8 +91,8 @@ def render(
         f'{PRIV_TOKENS[user.priv_protocol]} "{user.priv_key}"',
         f"rouser {user.user} authpriv",
     ]
-    if community is not None:
-        lines.append(f"rocommunity {community} 172.31.0.0/16")
+    # v1/v2c lives in the access file (render_access), which the device agent rewrites
+    lines.append(f"includeFile {access_file}")
     if trap_sink is not None:
         oids = " ".join(
             f"-o {oid}" for oid in (IF_INDEX, IF_ADMIN_STATUS, IF_OPER_STATUS, IF_NAME, IF_DESCR)
@@ -114,8 +114,30 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def argv(node: Node, config: Path, persistent_dir: Path, log: Path) -> list[str]:
-    """Foreground snmpd reading only our config (``-C``), no MIB files (``-m ''``)."""
+#: Where v1/v2c may come from (the management network).
+COMMUNITY_SOURCE = "172.31.0.0/16"
+
+
+def render_access(community: str | None) -> str:
+    """The device's initial v1/v2c access (the inventory's legacy profile, else none)."""
+    lines = ["# egovnet lab: v1/v2c access of this device's snmpd (the device agent rewrites it)"]
+    if community is not None:
+        lines.append(f"rocommunity {community} {COMMUNITY_SOURCE}")
+    return "\n".join(lines) + "\n"
+
+
+def argv(
+    node: Node,
+    config: Path,
+    persistent_dir: Path,
+    log: Path,
+    *,
+    pidfile: Path,
+    run_as: tuple[int, int],
+) -> list[str]:
+    """Foreground snmpd reading only our config (``-C``), no MIB files (``-m ''``); it binds
+    udp/161 as root, then runs as the lab login user (``run_as``: uid, gid), so the device
+    agent of an SSH session may make it re-read its access file (SIGHUP)."""
     return shell.in_device(
         node.namespace,
         node.name,
@@ -132,5 +154,11 @@ def argv(node: Node, config: Path, persistent_dir: Path, log: Path) -> list[str]
             "",
             "-I",
             "-smux",
+            "-p",
+            str(pidfile),
+            "-u",
+            str(run_as[0]),
+            "-g",
+            str(run_as[1]),
         ],
     )

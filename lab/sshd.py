@@ -3,8 +3,11 @@
 The accounts (one per credential profile, e.g. ``netops``) exist only inside the lab: the
 devices' sshd runs in a private mount namespace where copies of the host's passwd, shadow
 and group, with the lab accounts added, are bind-mounted over ``/etc``. The host's own
-account files are never written. Lab users are in groups ``frrvty`` (vtysh sockets) and
-``frr`` (the config dir, for ``write memory``).
+account files are never written. Lab users are in groups ``frrvty`` (vtysh sockets),
+``frr`` (the config dir, for ``write memory``) and ``adm`` (``lldpcli`` is setuid ``_lldpd``,
+group ``adm``). A device login runs the device agent (:mod:`automation.frr.agent`) with Debian's
+``/usr/bin/python3``: a plain login still lands in vtysh, and ``egovnet-agent <verb>`` gives
+the revert timer, LLDP and counters that vtysh cannot.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from .credentials import Account
 from .plan import Node
 
 FIRST_LAB_UID = 62000
-VTY_GROUPS = ("frrvty", "frr")
+VTY_GROUPS = ("frrvty", "frr", "adm")
+AGENT_PYTHON = "/usr/bin/python3"
+REPO = Path(__file__).resolve().parent.parent
 SSHD = "/usr/sbin/sshd"
 
 
@@ -100,12 +105,48 @@ def host_key(path: Path) -> Path:
     return path
 
 
+def agent_command(
+    node: Node,
+    agent_state: Path,
+    lldpd_socket: Path,
+    snmpd_access: Path | None = None,
+    snmpd_pid: Path | None = None,
+) -> str:
+    """The device agent as the login command (stdlib + this repository only)."""
+    snmpd = []
+    if snmpd_access is not None and snmpd_pid is not None:
+        snmpd = ["--snmpd-access", str(snmpd_access), "--snmpd-pidfile", str(snmpd_pid)]
+    return " ".join(
+        shlex.quote(part)
+        for part in (
+            "env",
+            f"PYTHONPATH={REPO}",
+            AGENT_PYTHON,
+            "-m",
+            "automation.frr.agent",
+            "--pathspace",
+            node.namespace,
+            "--state-dir",
+            str(agent_state),
+            "--lldpd-socket",
+            str(lldpd_socket),
+            *snmpd,
+        )
+    )
+
+
 def render_device(
-    node: Node, host_key_path: Path, authorized_keys: Path, banner: Path, users: list[str]
+    node: Node,
+    host_key_path: Path,
+    authorized_keys: Path,
+    banner: Path,
+    users: list[str],
+    *,
+    force_command: str,
 ) -> str:
     return "\n".join(
         [
-            f"# egovnet lab: sshd of {node.name}; every session is vtysh on this device",
+            f"# egovnet lab: sshd of {node.name}; a login is vtysh (through the device agent)",
             f"ListenAddress {node.mgmt.ip}:22",
             f"HostKey {host_key_path}",
             "PidFile none",
@@ -117,7 +158,7 @@ def render_device(
             f"AuthorizedKeysFile {authorized_keys}",
             "StrictModes no",
             f"AllowUsers {' '.join(users)}",
-            f"ForceCommand /usr/bin/vtysh -N {node.namespace}",
+            f"ForceCommand {force_command}",
             "X11Forwarding no",
             "AllowTcpForwarding no",
             "AllowAgentForwarding no",

@@ -14,7 +14,10 @@ Verbs: ``revert-arm SECONDS`` (stdin: the config to go back to; starts a detache
 in the device's own namespace that survives the SSH session), ``revert-cancel``,
 ``revert-status``, ``snapshot-save`` (stdin: the config before a commit),
 ``rollback-point`` (prints the config saved before the last commit),
-``lldp`` (``lldpcli`` neighbours), ``counters`` (``ip -s link``), ``facts`` (uptime).
+``lldp`` (``lldpcli`` neighbours), ``counters`` (``ip -s link``), ``facts`` (uptime),
+``snmpd-access`` (stdin: ``{"communities": [{"community", "source"}]}``; rewrites the
+v1/v2c access file the device's snmpd includes and makes snmpd re-read it; an empty list
+leaves SNMPv3 only, the 等保 baseline).
 State lives in ``--state-dir`` (default ``/var/lib/egovnet-agent/<pathspace>``).
 
 Only the standard library is imported before a verb needs more, so a vtysh login costs
@@ -46,6 +49,7 @@ VERBS = (
     "lldp",
     "counters",
     "facts",
+    "snmpd-access",
 )
 PENDING = "pending.json"
 SNAPSHOT = "snapshot.cfg"
@@ -58,6 +62,8 @@ class Device:
     state_dir: Path
     lldpd_socket: str | None
     vtysh: str = "vtysh"
+    snmpd_access: str | None = None
+    snmpd_pidfile: str | None = None
 
     def vtysh_args(self) -> list[str]:
         return [self.vtysh, "-N", self.pathspace] if self.pathspace else [self.vtysh]
@@ -255,6 +261,35 @@ def parse_lldpcli(data: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return out
 
 
+def snmpd_access(dev: Device, request: str) -> dict[str, Any]:
+    """Write the device's snmpd v1/v2c access file from the intent, then SIGHUP snmpd (it
+    re-reads its config and includes). Without ``--snmpd-access`` the device's snmpd is not
+    managed here: nothing changes and ``managed`` is false."""
+    if not dev.snmpd_access:
+        return {"managed": False}
+    import ipaddress
+    import re
+
+    wanted = json.loads(request or "{}").get("communities", [])
+    lines = ["# egovnet: v1/v2c access of this device's snmpd (written by the device agent)"]
+    for entry in wanted:
+        community, source = str(entry.get("community", "")), str(entry.get("source", ""))
+        if not re.fullmatch(r"[A-Za-z0-9_.@%+=:-]{1,64}", community):
+            raise ValueError("community: letters, digits and _.@%+=:- only, at most 64")
+        lines.append(f"rocommunity {community} {ipaddress.ip_network(source, strict=False)}")
+    path = Path(dev.snmpd_access)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    if not dev.snmpd_pidfile:
+        raise RuntimeError("snmpd-access needs --snmpd-pidfile to make snmpd re-read it")
+    pid = int(Path(dev.snmpd_pidfile).read_text(encoding="utf-8").strip())
+    os.kill(pid, signal.SIGHUP)
+    dev.log(f"snmpd access: {len(wanted)} v1/v2c communities, snmpd {pid} re-reading")
+    return {"managed": True, "communities": len(wanted)}
+
+
 def counters() -> dict[str, Any]:
     done = subprocess.run(
         [_tool("ip"), "-j", "-s", "link", "show"],
@@ -303,6 +338,8 @@ def _options(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--state-dir", default=None)
     parser.add_argument("--lldpd-socket", default=None)
     parser.add_argument("--vtysh", default="vtysh")
+    parser.add_argument("--snmpd-access", default=None)
+    parser.add_argument("--snmpd-pidfile", default=None)
     return parser.parse_known_args(argv)
 
 
@@ -314,11 +351,20 @@ def main(argv: list[str] | None = None) -> int:
         ("--state-dir", args.state_dir),
         ("--lldpd-socket", args.lldpd_socket),
         ("--vtysh", args.vtysh),
+        ("--snmpd-access", args.snmpd_access),
+        ("--snmpd-pidfile", args.snmpd_pidfile),
     ):
         if value:
             base += [flag, value]
     state = Path(args.state_dir or f"/var/lib/egovnet-agent/{args.pathspace or 'default'}")
-    dev = Device(args.pathspace, state, args.lldpd_socket, args.vtysh)
+    dev = Device(
+        args.pathspace,
+        state,
+        args.lldpd_socket,
+        args.vtysh,
+        args.snmpd_access,
+        args.snmpd_pidfile,
+    )
     if rest[:1] == ["revert-timer"] and len(rest) == 2:  # started by revert-arm only
         return revert_timer(dev, rest[1])
     original = os.environ.get("SSH_ORIGINAL_COMMAND", "").strip()
@@ -349,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
             result = lldp(dev)
         elif verb == "counters":
             result = counters()
+        elif verb == "snmpd-access":
+            result = snmpd_access(dev, sys.stdin.read())
         else:
             result = facts(dev)
     except (OSError, ValueError, RuntimeError, IndexError, subprocess.SubprocessError) as exc:

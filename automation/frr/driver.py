@@ -46,6 +46,9 @@ SYNTAX = SPEC.syntax
 #: vtysh answers every failed line with a line starting with "%"
 ERROR_PATTERN = r"^%.*$"
 AGENT = "egovnet-agent"
+#: A rendered comment (FRR drops it) carrying the device's snmpd v1/v2c access as JSON;
+#: after a commit the agent's ``snmpd-access`` applies it (vtysh cannot reach snmpd).
+SNMPD_ACCESS_MARKER = "! host-service snmpd-access "
 
 
 class AgentUnavailableError(ConnectionException):  # type: ignore[misc]
@@ -78,6 +81,7 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         self.device: Any = None
         self._candidate: ConfigTree | None = None
         self._merge = False
+        self._snmpd_access: str | None = None
         self._rollback_config: str | None = None
 
     # --- session ------------------------------------------------------------------------
@@ -157,6 +161,14 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
             assert filename is not None
             with open(filename, encoding="utf-8") as fh:
                 config = fh.read()
+        self._snmpd_access = next(
+            (
+                line[len(SNMPD_ACCESS_MARKER) :].strip()
+                for line in config.splitlines()
+                if line.startswith(SNMPD_ACCESS_MARKER)
+            ),
+            None,
+        )
         return config
 
     def load_replace_candidate(
@@ -251,6 +263,19 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         self._candidate = None
         if revert_in is None:
             self._save()
+        if self._snmpd_access is not None and self.use_agent:
+            self.set_snmpd_access(self._snmpd_access)
+
+    def set_snmpd_access(self, request: str) -> bool:
+        """Apply the snmpd v1/v2c access (JSON ``{"communities": [...]}``) through the
+        agent; False when the device's snmpd is not managed by its agent."""
+        try:
+            reply = self._agent("snmpd-access", stdin=request)
+        except AgentUnavailableError:
+            return False
+        except ConnectionException as exc:
+            raise CommitError(f"{self.hostname}: routing committed, snmpd access: {exc}") from exc
+        return bool(reply.get("managed"))
 
     def _try_agent(self, verb: str, stdin: str | None = None) -> dict[str, Any] | None:
         try:

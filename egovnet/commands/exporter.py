@@ -100,7 +100,11 @@ def _config(
     if config_file is not None:
         return load_exporter_config(config_file)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
-    return ExporterConfig(inventory=s.inventory_path.resolve(), secrets_file=s.secrets_file)
+    return ExporterConfig(
+        inventory=s.inventory_path.resolve(),
+        secrets_file=s.secrets_file,
+        state_dir=s.state_dir.resolve(),
+    )
 
 
 async def _serve(app: Exporter, host: str, port: int) -> None:

@@ -182,16 +182,23 @@ def exporter_argv(listen: str, config_file: Path) -> list[str]:
     ]
 
 
-def _write_exporter_config(s: Settings, path: Path) -> Path:
+def _write_exporter_config(s: Settings, path: Path, traps: str | None = None) -> Path:
     if importlib.util.find_spec("egovnet.commands.exporter") is None:
         raise MonitorError(
             "the egovnet exporter is not installed (no `egovnet exporter` command); "
             "start one elsewhere and pass --exporter-address HOST:PORT"
         )
-    from exporters.config import ExporterConfig
+    from exporters.config import ExporterConfig, TrapConfig
 
+    try:
+        trap_config = TrapConfig(listen=traps) if traps else None
+    except ValueError:
+        raise MonitorConfigError(f"--traps-listen: {traps!r} is not HOST:PORT") from None
     config = ExporterConfig(
-        inventory=s.inventory_path.resolve(), secrets_file=s.secrets_file.resolve()
+        inventory=s.inventory_path.resolve(),
+        secrets_file=s.secrets_file.resolve(),
+        state_dir=s.state_dir.resolve(),
+        traps=trap_config,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(config.to_yaml(), encoding="utf-8")
@@ -229,6 +236,15 @@ def up(  # noqa: PLR0917 - typer options
         typer.Option(
             "--exporter-address",
             help="Use an exporter already running at HOST:PORT instead of starting one.",
+            show_default=False,
+        ),
+    ] = None,
+    traps_listen: Annotated[
+        str | None,
+        typer.Option(
+            "--traps-listen",
+            help="The started exporter receives linkDown/linkUp on udp HOST:PORT (in the lab:"
+            " 172.31.255.254:9162, then `lab up --trap-sink` the same address).",
             show_default=False,
         ),
     ] = None,
@@ -285,7 +301,7 @@ def up(  # noqa: PLR0917 - typer options
         prometheus_spec(layout, prom),
     ]
     if exporter_address is None:
-        config_file = _write_exporter_config(s, layout.config_dir / "exporter.yml")
+        config_file = _write_exporter_config(s, layout.config_dir / "exporter.yml", traps_listen)
         specs.append(exporter_spec(exporter_argv(exporter, config_file), exporter))
     with Progress(
         SpinnerColumn(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from inventory.catalog import Inventory
@@ -12,6 +14,7 @@ from lab.plan import plan_lab
 pytestmark = pytest.mark.unit
 
 USER = SnmpV3User("noc", "SHA-256", "authkey-123456", "AES", "privkey-123456")
+ACCESS = Path("/s/agent/snmpd-access.conf")
 
 
 def test_frr_runs_ospf_with_bfd_on_every_link_and_advertises_lan_and_loopback(
@@ -45,28 +48,21 @@ def test_boot_slices_add_up_to_the_integrated_config(lab_inventory: Inventory) -
 
 def test_snmp_v2c_only_for_devices_with_a_legacy_profile(lab_inventory: Inventory) -> None:
     plan = plan_lab(lab_inventory)
-    legacy = snmpd.render(
+    text = snmpd.render(
         plan.node("vil1"),
         location="x",
         user=USER,
-        community="c0mmunity",
         trap_sink=None,
         iquery_key="k" * 12,
+        access_file=ACCESS,
     )
-    modern = snmpd.render(
-        plan.node("core1"),
-        location="x",
-        user=USER,
-        community=None,
-        trap_sink=None,
-        iquery_key="k" * 12,
-    )
-    assert "rocommunity c0mmunity 172.31.0.0/16" in legacy
-    assert "community" not in modern.lower()
-    for text in (legacy, modern):
-        assert "rouser noc authpriv" in text
-        assert "agentAddress udp:172.31.250." in text
-        assert "trapsess" not in text
+    assert "includeFile /s/agent/snmpd-access.conf" in text
+    assert "community" not in text.lower()
+    assert "rouser noc authpriv" in text
+    assert "agentAddress udp:172.31.250." in text
+    assert "trapsess" not in text
+    assert "rocommunity c0mmunity 172.31.0.0/16" in snmpd.render_access("c0mmunity")
+    assert "rocommunity" not in snmpd.render_access(None)
 
 
 def test_trap_sink_makes_devices_report_link_changes(lab_inventory: Inventory) -> None:
@@ -75,9 +71,9 @@ def test_trap_sink_makes_devices_report_link_changes(lab_inventory: Inventory) -
         plan.node("core1"),
         location="x",
         user=USER,
-        community=None,
         trap_sink=snmpd.TrapSink.parse("172.31.255.254:1162"),
         iquery_key="k" * 12,
+        access_file=ACCESS,
     )
     assert "trapsess -Ci" in inform and "udp:172.31.255.254:1162" in inform
     assert snmpd.LINK_DOWN in inform and snmpd.LINK_UP in inform
@@ -85,21 +81,28 @@ def test_trap_sink_makes_devices_report_link_changes(lab_inventory: Inventory) -
         plan.node("core1"),
         location="x",
         user=USER,
-        community=None,
         trap_sink=snmpd.TrapSink.parse("172.31.255.254:1162", "trap"),
         iquery_key="k" * 12,
+        access_file=ACCESS,
     )
     assert "trapsess -v 3" in trap
     with pytest.raises(ValueError, match="HOST:PORT"):
         snmpd.TrapSink.parse("172.31.255.254:99999")
 
 
-def test_ssh_sessions_land_in_vtysh_of_their_own_device(lab_inventory: Inventory) -> None:
-    from pathlib import Path
-
+def test_ssh_sessions_land_in_the_device_agent_of_their_own_device(
+    lab_inventory: Inventory,
+) -> None:
     plan = plan_lab(lab_inventory)
-    text = sshd.render_device(plan.node("town1"), Path("/k"), Path("/a"), Path("/b"), ["netops"])
-    assert "ForceCommand /usr/bin/vtysh -N eg-town1" in text
+    node = plan.node("town1")
+    agent = sshd.agent_command(node, Path("/s/agent"), Path("/s/lldpd.socket"))
+    text = sshd.render_device(
+        node, Path("/k"), Path("/a"), Path("/b"), ["netops"], force_command=agent
+    )
+    assert (
+        f"ForceCommand env PYTHONPATH={sshd.REPO} /usr/bin/python3 -m automation.frr.agent"
+        " --pathspace eg-town1 --state-dir /s/agent --lldpd-socket /s/lldpd.socket"
+    ) in text
     assert "ListenAddress 172.31.250.11:22" in text
     assert "PermitRootLogin no" in text and "AllowUsers netops" in text
 
