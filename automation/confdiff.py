@@ -47,6 +47,14 @@ class ConfigSyntax:
     #: words that say how a secret is written (``simple``/``cipher``): devices print the
     #: other form, so they are ignored when a line with a secret marker is matched
     secret_words: tuple[str, ...] = ("simple", "cipher", "plain")
+    #: top-level contexts that stand for something outside the CLI (FRR: ``host-service
+    #: snmpd``, which the device agent manages): compared only when both the running and
+    #: the intended config have them (a device without the agent does not print them, an
+    #: intent without them leaves the service alone) and never sent as CLI commands
+    host_contexts: tuple[str, ...] = ()
+
+    def is_host_context(self, ctx: tuple[str, ...]) -> bool:
+        return bool(self.host_contexts and ctx and ctx[0].startswith(self.host_contexts))
 
     def is_noise(self, stripped: str) -> bool:
         if not stripped or stripped.startswith(self.comment_prefixes):
@@ -142,6 +150,26 @@ class ConfigChange:
     def empty(self) -> bool:
         return not (self.removed or self.added or self.deleted_contexts or self.new_contexts)
 
+    def split(self, is_host: Callable[[Context], bool]) -> tuple[ConfigChange, set[Context]]:
+        """The change without host contexts (what the CLI gets), and the top-level host
+        contexts it touches (what a host-side handler must rewrite)."""
+
+        def keep(ctx: Context) -> bool:
+            return not is_host(ctx)
+
+        touched = {
+            ctx[:1]
+            for ctx in [*self.removed, *self.added, *self.deleted_contexts, *self.new_contexts]
+            if is_host(ctx)
+        }
+        cli = ConfigChange(
+            removed={c: v for c, v in self.removed.items() if keep(c)},
+            added={c: v for c, v in self.added.items() if keep(c)},
+            deleted_contexts=[c for c in self.deleted_contexts if keep(c)],
+            new_contexts=[c for c in self.new_contexts if keep(c)],
+        )
+        return cli, touched
+
     def unified(self) -> str:
         """A readable diff: context headers, then ``-`` and ``+`` lines under them."""
         out: list[str] = []
@@ -208,6 +236,8 @@ def compare(
     deleted: list[Context] = []
     new: list[Context] = []
     for ctx, want_all in intended.contexts.items():
+        if syntax.is_host_context(ctx) and ctx[:1] not in running.contexts:
+            continue  # the device does not manage (or show) this host service
         want = [ln for ln in want_all if not syntax.is_hidden(ln)]
         have = running.contexts.get(ctx)
         if have is None:
@@ -231,6 +261,8 @@ def compare(
     for ctx, have in running.contexts.items():
         if ctx in intended.contexts:
             continue
+        if syntax.is_host_context(ctx) and ctx[:1] not in intended.contexts:
+            continue  # the intent leaves this host service alone
         if (
             ctx
             and not ctx[-1].startswith(syntax.persistent_contexts)

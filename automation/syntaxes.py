@@ -42,4 +42,6 @@ FRR = ConfigSyntax(
     exit_command="exit",
     ignore_patterns=(*_CISCO_STYLE_IGNORE, r"^frr version ", r"^frr defaults "),
     bare_negations=("description", "hostname"),
+    # snmpd's v1/v2c access: the device agent shows and rewrites it (automation.frr.agent)
+    host_contexts=("host-service ",),
 )

@@ -15,9 +15,11 @@ in the device's own namespace that survives the SSH session), ``revert-cancel``,
 ``revert-status``, ``snapshot-save`` (stdin: the config before a commit),
 ``rollback-point`` (prints the config saved before the last commit),
 ``lldp`` (``lldpcli`` neighbours), ``counters`` (``ip -s link``), ``facts`` (uptime),
-``snmpd-access`` (stdin: ``{"communities": [{"community", "source"}]}``; rewrites the
-v1/v2c access file the device's snmpd includes and makes snmpd re-read it; an empty list
-leaves SNMPv3 only, the 等保 baseline).
+``snmpd-access`` (stdin: the lines of the ``host-service snmpd`` context, e.g.
+``rocommunity public 172.31.0.0/16``; rewrites the v1/v2c access file the device's snmpd
+includes and makes snmpd re-read it; no line leaves SNMPv3 only, the 等保 baseline),
+``host-services`` (that context as the running config shows it, see
+:mod:`automation.frr.hostservice`).
 State lives in ``--state-dir`` (default ``/var/lib/egovnet-agent/<pathspace>``).
 
 Only the standard library is imported before a verb needs more, so a vtysh login costs
@@ -50,6 +52,7 @@ VERBS = (
     "counters",
     "facts",
     "snmpd-access",
+    "host-services",
 )
 PENDING = "pending.json"
 SNAPSHOT = "snapshot.cfg"
@@ -69,6 +72,20 @@ class Device:
         return [self.vtysh, "-N", self.pathspace] if self.pathspace else [self.vtysh]
 
     def running_config(self) -> str:
+        """The running config as the FRR driver sees it: vtysh's, then the host services."""
+        return self.vtysh_running() + self.host_services()
+
+    def host_services(self) -> str:
+        """The ``host-service`` contexts this agent manages ("" when it manages none)."""
+        from automation.frr import hostservice
+
+        if not self.snmpd_access:
+            return ""
+        return hostservice.render(
+            hostservice.SNMPD, hostservice.read_snmpd_access(Path(self.snmpd_access))
+        )
+
+    def vtysh_running(self) -> str:
         done = subprocess.run(
             [*self.vtysh_args(), "-c", "show running-config"],
             capture_output=True,
@@ -189,33 +206,44 @@ def revert_timer(dev: Device, token: str) -> int:
 
 
 def restore(dev: Device, target: str) -> bool:
-    """Converge the running config to ``target`` with vtysh on this device; True when the
-    running config then equals it."""
-    from automation.confdiff import diff_text
+    """Converge the running config (host services included) to ``target`` on this device;
+    True when the running config then equals it."""
+    from automation.confdiff import diff_text, parse
     from automation.syntaxes import FRR
 
-    syntax = FRR
-
-    change = diff_text(dev.running_config(), target, syntax)
+    change = diff_text(dev.running_config(), target, FRR)
     if change.empty:
         return True
-    commands = "\n".join(change.commands(syntax)) + "\n"
-    path = dev.state_dir / "revert-commands.conf"
-    path.write_text(commands, encoding="utf-8")
-    # -f goes on past a failing line (it reports it), which is what a revert wants
-    done = subprocess.run(
-        [*dev.vtysh_args(), "-f", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.stdout.strip() or done.stderr.strip():
-        dev.log(f"vtysh -f: {(done.stdout + done.stderr).strip()}")
-    subprocess.run(
-        [*dev.vtysh_args(), "-c", "write memory"], capture_output=True, timeout=60, check=False
-    )
-    return diff_text(dev.running_config(), target, syntax).empty
+    cli, hosts = change.split(FRR.is_host_context)
+    commands = cli.commands(FRR)
+    if commands:
+        path = dev.state_dir / "revert-commands.conf"
+        path.write_text("\n".join(commands) + "\n", encoding="utf-8")
+        # -f goes on past a failing line (it reports it), which is what a revert wants
+        done = subprocess.run(
+            [*dev.vtysh_args(), "-f", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.stdout.strip() or done.stderr.strip():
+            dev.log(f"vtysh -f: {(done.stdout + done.stderr).strip()}")
+        subprocess.run(
+            [*dev.vtysh_args(), "-c", "write memory"], capture_output=True, timeout=60, check=False
+        )
+    wanted = parse(target, FRR)
+    for ctx in hosts:
+        apply_host_service(dev, ctx[0], wanted.lines(ctx))
+    return diff_text(dev.running_config(), target, FRR).empty
+
+
+def apply_host_service(dev: Device, context: str, lines: list[str]) -> dict[str, Any]:
+    from automation.frr import hostservice
+
+    if context != hostservice.SNMPD:
+        raise ValueError(f"{context!r}: no such host service (known: {hostservice.SNMPD})")
+    return snmpd_access(dev, lines)
 
 
 def lldp(dev: Device) -> dict[str, Any]:
@@ -261,33 +289,21 @@ def parse_lldpcli(data: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return out
 
 
-def snmpd_access(dev: Device, request: str) -> dict[str, Any]:
-    """Write the device's snmpd v1/v2c access file from the intent, then SIGHUP snmpd (it
-    re-reads its config and includes). Without ``--snmpd-access`` the device's snmpd is not
-    managed here: nothing changes and ``managed`` is false."""
+def snmpd_access(dev: Device, lines: list[str]) -> dict[str, Any]:
+    """Write the device's snmpd v1/v2c access file (``rocommunity`` lines), then SIGHUP
+    snmpd (it re-reads its config and includes). Without ``--snmpd-access`` the device's
+    snmpd is not managed here: nothing changes and ``managed`` is false."""
+    from automation.frr import hostservice
+
     if not dev.snmpd_access:
         return {"managed": False}
-    import ipaddress
-    import re
-
-    wanted = json.loads(request or "{}").get("communities", [])
-    lines = ["# egovnet: v1/v2c access of this device's snmpd (written by the device agent)"]
-    for entry in wanted:
-        community, source = str(entry.get("community", "")), str(entry.get("source", ""))
-        if not re.fullmatch(r"[A-Za-z0-9_.@%+=:-]{1,64}", community):
-            raise ValueError("community: letters, digits and _.@%+=:- only, at most 64")
-        lines.append(f"rocommunity {community} {ipaddress.ip_network(source, strict=False)}")
-    path = Path(dev.snmpd_access)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.chmod(0o600)
-    tmp.replace(path)
     if not dev.snmpd_pidfile:
         raise RuntimeError("snmpd-access needs --snmpd-pidfile to make snmpd re-read it")
+    written = hostservice.write_snmpd_access(Path(dev.snmpd_access), lines)
     pid = int(Path(dev.snmpd_pidfile).read_text(encoding="utf-8").strip())
     os.kill(pid, signal.SIGHUP)
-    dev.log(f"snmpd access: {len(wanted)} v1/v2c communities, snmpd {pid} re-reading")
-    return {"managed": True, "communities": len(wanted)}
+    dev.log(f"snmpd access: {len(written)} v1/v2c communities, snmpd {pid} re-reading")
+    return {"managed": True, "communities": len(written)}
 
 
 def counters() -> dict[str, Any]:
@@ -396,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         elif verb == "counters":
             result = counters()
         elif verb == "snmpd-access":
-            result = snmpd_access(dev, sys.stdin.read())
+            result = snmpd_access(dev, sys.stdin.read().splitlines())
+        elif verb == "host-services":
+            result = {"config": dev.host_services()}
         else:
             result = facts(dev)
     except (OSError, ValueError, RuntimeError, IndexError, subprocess.SubprocessError) as exc:

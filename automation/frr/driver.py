@@ -12,6 +12,10 @@ Findable as ``napalm.get_network_driver("frr")`` through the ``napalm_frr`` shim
   device restores the previous config by itself, with or without our session.
 * LLDP, counters and uptime come from the device agent too; without the agent these
   getters raise :class:`AgentUnavailableError`, everything else works.
+* Host services are config too: the agent shows snmpd's v1/v2c access as a ``host-service
+  snmpd`` context at the end of the running config (:mod:`automation.frr.hostservice`), so
+  diff, drift, backup, revert and rollback cover it; a commit hands that context's wanted
+  lines to the agent instead of vtysh.
 
 ``optional_args``: ``port`` (22), ``agent`` (True), ``save_config`` (True: ``write memory``
 after a commit that needs no confirmation and after ``confirm_commit``), ``protect_addresses``
@@ -38,6 +42,7 @@ from netmiko import ConnectHandler
 from netmiko.exceptions import ConfigInvalidException, NetmikoBaseException
 
 from automation.confdiff import ConfigChange, ConfigTree, Context, compare, parse
+from automation.frr.hostservice import SNMPD
 from automation.platforms import PLATFORMS
 from inventory.models import Platform
 
@@ -46,9 +51,6 @@ SYNTAX = SPEC.syntax
 #: vtysh answers every failed line with a line starting with "%"
 ERROR_PATTERN = r"^%.*$"
 AGENT = "egovnet-agent"
-#: A rendered comment (FRR drops it) carrying the device's snmpd v1/v2c access as JSON;
-#: after a commit the agent's ``snmpd-access`` applies it (vtysh cannot reach snmpd).
-SNMPD_ACCESS_MARKER = "! host-service snmpd-access "
 
 
 class AgentUnavailableError(ConnectionException):  # type: ignore[misc]
@@ -81,7 +83,6 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         self.device: Any = None
         self._candidate: ConfigTree | None = None
         self._merge = False
-        self._snmpd_access: str | None = None
         self._rollback_config: str | None = None
 
     # --- session ------------------------------------------------------------------------
@@ -117,8 +118,14 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
     def _show(self, command: str) -> str:
         return str(self._conn().send_command(command, read_timeout=self.read_timeout))
 
-    def _running(self) -> str:
-        return self._show("show running-config")
+    def _running(self, command: str = "show running-config") -> str:
+        """vtysh's running config, then the host services the agent manages (if any)."""
+        running = self._show(command)
+        if self.use_agent:
+            reply = self._try_agent("host-services")
+            if reply is not None:
+                running = running.rstrip("\n") + "\n" + str(reply.get("config") or "")
+        return running
 
     # --- the device agent ---------------------------------------------------------------
     def _agent(self, verb: str, *args: str, stdin: str | None = None) -> dict[str, Any]:
@@ -161,14 +168,6 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
             assert filename is not None
             with open(filename, encoding="utf-8") as fh:
                 config = fh.read()
-        self._snmpd_access = next(
-            (
-                line[len(SNMPD_ACCESS_MARKER) :].strip()
-                for line in config.splitlines()
-                if line.startswith(SNMPD_ACCESS_MARKER)
-            ),
-            None,
-        )
         return config
 
     def load_replace_candidate(
@@ -197,16 +196,7 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
     def _change(self, running: str) -> ConfigChange:
         if self._candidate is None:
             return ConfigChange({}, {}, [], [])
-        current = parse(running, SYNTAX)
-        target = self._candidate
-        if self._merge:
-            target = ConfigTree(
-                {
-                    ctx: list(dict.fromkeys([*current.lines(ctx), *target.lines(ctx)]))
-                    for ctx in dict.fromkeys([*current.contexts, *target.contexts])
-                }
-            )
-        return compare(current, target, SYNTAX, self._protect)
+        return compare(parse(running, SYNTAX), self._wanted(running), SYNTAX, self._protect)
 
     def compare_config(self) -> str:
         return self._change(self._running()).unified()
@@ -228,15 +218,39 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
             conn.write_channel("end" + conn.RETURN)
             conn.set_base_prompt()
 
-    def _apply(self, change: ConfigChange) -> None:
-        self._send(change.commands(SYNTAX), stop_on_error=True)
+    def _apply(self, change: ConfigChange, wanted: ConfigTree, stop_on_error: bool) -> None:
+        """vtysh gets the change without host contexts; the agent rewrites each host
+        service the change touches to its wanted lines."""
+        cli, hosts = change.split(SYNTAX.is_host_context)
+        self._send(cli.commands(SYNTAX), stop_on_error=stop_on_error)
+        for (context,) in sorted(hosts):
+            if context != SNMPD:
+                raise CommitError(f"{self.hostname}: {context!r}: no such host service")
+            self._agent("snmpd-access", stdin="\n".join(wanted.lines((context,))) + "\n")
 
     def _converge(self, target: str) -> bool:
         """Put ``target`` back as the running config; True when it then matches."""
         wanted = parse(target, SYNTAX)
         change = compare(parse(self._running(), SYNTAX), wanted, SYNTAX, self._protect)
-        self._send(change.commands(SYNTAX), stop_on_error=False)
+        try:
+            self._apply(change, wanted, stop_on_error=False)
+        except ConnectionException:
+            return False
         return compare(parse(self._running(), SYNTAX), wanted, SYNTAX, self._protect).empty
+
+    def _wanted(self, running: str) -> ConfigTree:
+        """The candidate, or for a merge the running config with the candidate's lines."""
+        assert self._candidate is not None
+        if not self._merge:
+            return self._candidate
+        current = parse(running, SYNTAX)
+        target = self._candidate
+        return ConfigTree(
+            {
+                ctx: list(dict.fromkeys([*current.lines(ctx), *target.lines(ctx)]))
+                for ctx in dict.fromkeys([*current.contexts, *target.contexts])
+            }
+        )
 
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         del message  # vtysh keeps no commit messages; the change log does
@@ -246,14 +260,15 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
             raise CommitError(f"{self.hostname}: a commit is pending confirmation already")
         before = self._running()
         change = self._change(before)
+        wanted = self._wanted(before)
         if revert_in is not None:
             # armed before the first line changes: a session lost mid-commit still reverts
             self._agent("revert-arm", str(int(revert_in)), stdin=before)
         elif self.use_agent:
             self._try_agent("snapshot-save", stdin=before)
         try:
-            self._apply(change)
-        except (ConfigInvalidException, NetmikoBaseException, OSError) as exc:
+            self._apply(change, wanted, stop_on_error=True)
+        except (ConfigInvalidException, NetmikoBaseException, OSError, ConnectionException) as exc:
             restored = self._converge(before)
             if revert_in is not None:
                 self._agent("revert-cancel")
@@ -263,19 +278,6 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         self._candidate = None
         if revert_in is None:
             self._save()
-        if self._snmpd_access is not None and self.use_agent:
-            self.set_snmpd_access(self._snmpd_access)
-
-    def set_snmpd_access(self, request: str) -> bool:
-        """Apply the snmpd v1/v2c access (JSON ``{"communities": [...]}``) through the
-        agent; False when the device's snmpd is not managed by its agent."""
-        try:
-            reply = self._agent("snmpd-access", stdin=request)
-        except AgentUnavailableError:
-            return False
-        except ConnectionException as exc:
-            raise CommitError(f"{self.hostname}: routing committed, snmpd access: {exc}") from exc
-        return bool(reply.get("managed"))
 
     def _try_agent(self, verb: str, stdin: str | None = None) -> dict[str, Any] | None:
         try:
@@ -324,7 +326,7 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         del sanitized, format  # FRR's running config holds no secrets
         running = ""
         if retrieve in ("all", "running"):
-            running = self._show("show running-config all" if full else "show running-config")
+            running = self._running("show running-config all" if full else "show running-config")
         candidate = ""
         if retrieve in ("all", "candidate") and self._candidate is not None:
             candidate = self._candidate.render()
@@ -339,7 +341,7 @@ class FrrDriver(NetworkDriver):  # type: ignore[misc]
         first = version[0] if version else ""
         os_version = first.split()[1] if first.startswith("FRRouting") else first
         hostname = ""
-        for line in self._running().splitlines():
+        for line in self._show("show running-config").splitlines():
             if line.startswith("hostname "):
                 hostname = line.split(None, 1)[1].strip()
                 break

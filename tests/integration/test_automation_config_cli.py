@@ -193,7 +193,7 @@ def test_3_manual_change_shows_in_drift_and_backup_commits_it(env: Env) -> None:
     # the push changed both devices since their pre-push backup
     assert statuses(env.config("backup")) == {"r1": "backed-up", "r2": "backed-up"}
     env.devices["r2"].vtysh("configure terminal", "interface eth1", "ip ospf cost 77")
-    report = env.config("drift")
+    report = env.config("drift", expect=3)  # drift found: a cron job can act on the status
     assert statuses(report) == {"r1": "in-sync", "r2": "drift"}
     r2 = next(d for d in report["devices"] if d["device"] == "r2")
     assert "-  ip ospf cost 77" in r2["diff"] and "+  ip ospf cost 10" in r2["diff"]
@@ -209,6 +209,7 @@ def test_3_manual_change_shows_in_drift_and_backup_commits_it(env: Env) -> None:
     assert "r2.cfg" in shown and "r1.cfg" not in shown
     assert env.config("backup")["commit"] is None  # nothing changed: no commit
     assert statuses(env.config("push", "--commit", "r2")) == {"r2": "committed"}
+    assert statuses(env.config("drift")) == {"r1": "in-sync", "r2": "in-sync"}  # exit 0
 
 
 def test_4_rollback_returns_to_the_last_backup(env: Env) -> None:

@@ -45,14 +45,26 @@ def _give_legacy_devices_v2c_back(lab: SessionLab) -> Iterator[None]:
     initial SNMP access, so the legacy devices get their community back at module end."""
     yield
     for device in legacy(lab):
-        request = {"communities": [{"community": lab.community(device), "source": "172.31.0.0/16"}]}
-        conn = frr_driver(lab, device)
-        conn.open()
-        try:
-            assert conn.set_snmpd_access(json.dumps(request)), device
-        finally:
-            conn.close()
-        assert wait_for(partial(v2c_answers, lab, device), 10), f"{device}: v2c not back"
+        give_v2c(lab, device)
+
+
+def v2c_section(lab: SessionLab, device: str) -> str:
+    return f"host-service snmpd\n rocommunity {lab.community(device)} 172.31.0.0/16\nexit\n"
+
+
+def give_v2c(lab: SessionLab, device: str) -> None:
+    """The device's v2c community back, merged through the FRR driver as an engineer
+    would (the ``host-service snmpd`` context goes to the device agent, not vtysh)."""
+    conn = frr_driver(lab, device)
+    conn.open()
+    try:
+        conn.load_merge_candidate(config=v2c_section(lab, device))
+        assert "rocommunity" in conn.compare_config(), device
+        conn.commit_config()
+        assert "rocommunity" in conn.get_config(retrieve="running")["running"]
+    finally:
+        conn.close()
+    assert wait_for(partial(v2c_answers, lab, device), 10), f"{device}: v2c not back"
 
 
 def legacy(lab: SessionLab) -> list[str]:
@@ -181,6 +193,10 @@ def test_1_diff_on_the_fresh_lab_shows_changes_and_changes_nothing(lab: SessionL
     assert statuses(report) == dict.fromkeys(devices(lab), "would-change")
     assert all(d["diff"] for d in report["devices"])
     assert {d: sha(running(lab, d)) for d in devices(lab)} == before
+    # snmpd's v1/v2c access is part of the diff: only the legacy devices have a community
+    removes_v2c = {d["device"] for d in report["devices"] if "-  rocommunity " in d["diff"]}
+    assert removes_v2c == set(legacy(lab))
+    assert all(v2c_answers(lab, d) for d in legacy(lab)), "diff changed snmpd access"
 
 
 def test_2_push_converges_every_device_and_routing_stays_up(lab: SessionLab) -> None:
@@ -257,13 +273,17 @@ def test_5_an_unconfirmed_push_reverts_by_itself_a_confirmed_one_stays(
     templates = templates_with(
         tmp_path, "interfaces.j2", " ip ospf cost {{ i.ospf_cost }}", " ip ospf cost 12"
     )
+    give_v2c(lab, "vil1")  # the push takes it away again; the revert must give it back
     before = running(lab, "vil1")
     report = config(
         lab, "push", "--commit", "--confirm-within", "1m", "--templates", str(templates), "vil1"
     )
     assert statuses(report) == {"vil1": "pending-confirm"}
     assert " ip ospf cost 12" in running(lab, "vil1")
+    assert "-  rocommunity " in report["devices"][0]["diff"]
+    assert wait_for(lambda: not v2c_answers(lab, "vil1"), 10), "v2c still answers"
     assert wait_for(lambda: running(lab, "vil1") == before, 90), "vil1 did not revert in 90 s"
+    assert wait_for(partial(v2c_answers, lab, "vil1"), 10), "the revert left snmpd v3-only"
     assert statuses(config(lab, "confirm", "vil1")) == {"vil1": "nothing-pending"}
 
     report = config(
@@ -273,29 +293,34 @@ def test_5_an_unconfirmed_push_reverts_by_itself_a_confirmed_one_stays(
     assert statuses(config(lab, "confirm", "vil1")) == {"vil1": "confirmed"}
     assert statuses(config(lab, "confirm", "vil1")) == {"vil1": "nothing-pending"}
     assert " ip ospf cost 12" in running(lab, "vil1")
+    assert not v2c_answers(lab, "vil1")
     assert statuses(config(lab, "push", "--commit", "vil1")) == {"vil1": "committed"}
 
 
 def test_6_a_manual_change_shows_as_drift_and_backup_commits_only_it(lab: SessionLab) -> None:
     config(lab, "backup")
     configure(lab, "vil3", "interface eth1", "ip ospf cost 77")
-    report = config(lab, "drift")
+    give_v2c(lab, "vil3")
+    report = config(lab, "drift", expect=3)
     assert statuses(report) == {d: ("drift" if d == "vil3" else "in-sync") for d in devices(lab)}
     vil3 = next(d for d in report["devices"] if d["device"] == "vil3")
-    assert "ip ospf cost 77" in vil3["diff"]
+    assert "ip ospf cost 77" in vil3["diff"] and "-  rocommunity " in vil3["diff"]
     report = config(lab, "backup")
     assert statuses(report) == {
         d: ("backed-up" if d == "vil3" else "unchanged") for d in devices(lab)
     }
     backups = lab.state_dir / "automation" / "backups"
-    assert "ip ospf cost 77" in (backups / "vil3.cfg").read_text(encoding="utf-8")
+    saved = (backups / "vil3.cfg").read_text(encoding="utf-8")
+    assert "ip ospf cost 77" in saved and v2c_section(lab, "vil3") in saved
 
 
 def test_7_rollback_restores_the_backup(lab: SessionLab) -> None:
     assert statuses(config(lab, "push", "--commit", "vil3")) == {"vil3": "committed"}
     assert " ip ospf cost 77" not in running(lab, "vil3")
+    assert wait_for(lambda: not v2c_answers(lab, "vil3"), 10), "v2c still answers"
     assert statuses(config(lab, "rollback", "vil3")) == {"vil3": "rolled-back"}
     assert " ip ospf cost 77" in running(lab, "vil3")
+    assert wait_for(partial(v2c_answers, lab, "vil3"), 10), "rollback left snmpd v3-only"
     # leave the lab converged on the intent for the modules that run next
     assert statuses(config(lab, "push", "--commit", "vil3")) == {"vil3": "committed"}
     assert statuses(config(lab, "diff")) == dict.fromkeys(devices(lab), "unchanged")
