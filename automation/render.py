@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 
@@ -66,6 +67,38 @@ def _ip(value: ipaddress.IPv4Interface) -> str:
     return str(value.ip)
 
 
+class Backoff(NamedTuple):
+    """An OSPF throttle in ms: wait ``start`` after a quiet period, then ``hold`` between
+    runs, growing up to ``max``; every vendor takes these three, each in its own order."""
+
+    start_ms: int
+    hold_ms: int
+    max_ms: int
+
+
+def _backoff(value: int | tuple[int, int, int]) -> Backoff:
+    """``policy.routing`` throttles as a :class:`Backoff`.
+
+    The SPF triple (delay, initial hold, max hold) is one already. The single LSA interval
+    N is FRR's minimum interval between two originations of the same LSA: the first at
+    once, the next ones N apart, which is start 0, hold N, max N.
+    """
+    if isinstance(value, int):
+        return Backoff(0, value, value)
+    start, hold, maximum = value
+    return Backoff(start, hold, maximum)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    """``value`` pulled into a vendor's documented range (the templates name the range)."""
+    return max(low, min(high, value))
+
+
+def _ceil_seconds(ms: int) -> int:
+    """Milliseconds as whole seconds, rounded up: never shorter than asked."""
+    return -(-ms // 1000)
+
+
 class Renderer:
     """Holds one Jinja2 environment per platform; thread-safe for rendering."""
 
@@ -95,6 +128,9 @@ class Renderer:
             env.filters["wildcard"] = _wildcard
             env.filters["netmask"] = _netmask
             env.filters["ip"] = _ip
+            env.filters["backoff"] = _backoff
+            env.filters["clamp"] = _clamp
+            env.filters["ceil_seconds"] = _ceil_seconds
             self._envs[spec.platform] = env
         return env
 
