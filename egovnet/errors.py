@@ -9,6 +9,7 @@ raise its errors without depending on the CLI glue around it::
     ├── SecretMissingError (LookupError)  a referenced secret is in neither env nor file
     ├── LabError (RuntimeError)           the emulated network could not be built or changed
     │   └── LabUsageError (ValueError)    not root, a missing package, a bad lab option or name
+    │       └── LabNotUpError             a lab inventory's traffic would route off this machine
     ├── CollectorError (RuntimeError)     SNMP polling failed for a device
     ├── AutomationError (RuntimeError)    rendering or pushing configuration failed
     │   └── AutomationInputError (ValueError) a bad config option, filter or device name
@@ -85,6 +86,11 @@ class LabUsageError(LabError, ValueError):
     """The lab cannot be asked for this here: not root, a package missing, an unknown name."""
 
     exit_code = 2
+
+
+class LabNotUpError(LabUsageError):
+    """A command would send to a lab inventory's devices, but their addresses do not route
+    into the lab (lab.guard): it is not up, so the packets would leave this machine."""
 
 
 class CollectorError(EgovnetError, RuntimeError):

@@ -27,6 +27,7 @@ from egovnet.errors import AuditError, AuditInputError
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
 from inventory.models import Role
+from lab.guard import device_targets, require_lab_routes
 from playbooks.ansible_run import PLAYBOOK_DIR, PlaybookRun, run_playbook
 from playbooks.atomic import write_text
 from playbooks.controls import CONTROLS, AssetType, Lang
@@ -280,6 +281,11 @@ def run(  # noqa: PLR0917 - typer options
     network_level = _level("--network-level", network_level)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
+    if (servers or migration) and ansible_inventory is None:
+        # Ansible goes to the servers of the exported inventory (and probes from them);
+        # a given --ansible-inventory names its own hosts
+        lab_servers = [d for d in inv.devices if d.role is Role.server]
+        require_lab_routes(inv, device_targets(lab_servers), s.state_dir)
     paths = AuditPaths(s.ensure_state_dir())
     mode = "remediate" if remediate else "audit"
     summary = RunSummary(mode=mode, assets=[], failures=[], skipped=[], logs=[])

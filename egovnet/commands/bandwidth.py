@@ -29,6 +29,7 @@ from exporters.bandwidth.runners import DeviceRunner, ExecResult, ServerRunner, 
 from exporters.bandwidth.servers import Endpoint, load_servers
 from exporters.bandwidth.store import BandwidthStore
 from inventory.catalog import Circuit, Inventory
+from lab.guard import Target, device_targets, require_lab_routes
 
 _SERVER = re.compile(
     r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]*))(?::(?P<port>\d{1,5}))?$"
@@ -76,9 +77,19 @@ def _runner(
     state_dir: Path,
 ) -> tuple[ThroughputRunner, str]:
     if servers_file is not None:
-        return ServerRunner(load_servers(servers_file, inv)), f"servers in {servers_file}"
+        endpoints = load_servers(servers_file, inv)
+        _guard(inv, state_dir, [_server_target(c, endpoints.get(c.link.id)) for c in circuits])
+        return ServerRunner(endpoints), f"servers in {servers_file}"
     if server is None:
-        return DeviceRunner(LabExec(state_dir), state_dir / "bandwidth" / "run"), "lab"
+        lab_exec = LabExec(state_dir)
+        ends = [inv.device(name) for c in circuits for name in (c.link.a.device, c.link.b.device)]
+        _guard(
+            inv,
+            state_dir,
+            device_targets(ends),
+            hint=", or test against a real iperf3 server with --server HOST[:PORT]",
+        )
+        return DeviceRunner(lab_exec, state_dir / "bandwidth" / "run"), "lab"
     if len(circuits) != 1:
         raise BandwidthInputError(
             "--server: one server cannot tell circuits apart; name one circuit (--link LINK"
@@ -88,8 +99,23 @@ def _runner(
     if match is None or not 0 < int(match["port"] or port) < 65536:
         raise BandwidthInputError(f"--server: {server!r} is not HOST or HOST:PORT")
     endpoint = Endpoint(server=match["v6"] or match["host"], port=int(match["port"] or port))
+    _guard(inv, state_dir, [_server_target(circuits[0], endpoint)])
     runner = ServerRunner({circuits[0].link.id: endpoint})
     return runner, f"iperf3 {server}"
+
+
+def _server_target(circuit: Circuit, endpoint: Endpoint | None) -> Target | None:
+    if endpoint is None:
+        return None
+    return Target(f"the iperf3 server of {circuit.link.id}", endpoint.server)
+
+
+def _guard(
+    inv: Inventory, state_dir: Path, targets: Sequence[Target | None], hint: str = ""
+) -> None:
+    """A lab inventory's circuits are measured in the lab: refuse before iperf3 could reach
+    past this machine (lab.guard)."""
+    require_lab_routes(inv, [t for t in targets if t is not None], state_dir, hint=hint)
 
 
 def _mbps(value: float | int | None) -> str:

@@ -7,12 +7,14 @@ a per-device table (or ``--json``) and exits 0 when all went well, 1 when a devi
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from inspect import Parameter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,6 +34,7 @@ from egovnet.commands.common import (
     settings,
 )
 from egovnet.errors import AutomationInputError
+from lab.guard import device_targets, require_lab_routes
 
 app = typer.Typer(
     help="Device configuration from the source of truth: render, diff, push, roll back.",
@@ -60,6 +63,12 @@ TemplatesOpt = Annotated[
 WorkersOpt = Annotated[int, typer.Option("--workers", help="Devices worked on in parallel.")]
 DiffOpt = Annotated[bool, typer.Option("--diff/--no-diff", help="Print each device's diff.")]
 
+#: A verb's body: the request first, then the verb's own options by name.
+VerbFn = Callable[..., None]
+
+#: ``config drift`` exit status when a device differs from intended (1: a device failed)
+DRIFT_EXIT_CODE = 3
+
 STYLE = {
     Status.failed: "red",
     Status.would_change: "yellow",
@@ -69,29 +78,6 @@ STYLE = {
     Status.confirmed: "green",
     Status.rolled_back: "green",
 }
-
-
-def _workspace(
-    *,
-    inventory: Path | None,
-    profile: str | None,
-    state_dir: Path | None,
-    production: bool = False,
-    rendered_out: Path | None = None,
-    templates: Path | None = None,
-) -> tuple[Workspace, Path, Path]:
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
-    if templates is not None and not templates.is_dir():
-        raise AutomationInputError(f"--templates {templates}: no such directory")
-    ws = Workspace(
-        s.load_inventory(),
-        s.state_dir,
-        s.secrets(),
-        production=production,
-        rendered_out=rendered_out,
-        templates=templates,
-    )
-    return ws, s.inventory_path, s.secrets_file
 
 
 @contextmanager
@@ -115,70 +101,130 @@ def _progress(verb: str, total: int, quiet: bool) -> Iterator[Callable[[DeviceOu
         yield done
 
 
-def _run(
-    verb: str,
-    *,
-    devices: list[str] | None,
-    filters: list[str] | None,
-    inventory: Path | None,
-    profile: str | None,
-    state_dir: Path | None,
-    workers: int,
-    action: Callable[..., object],
-    production: bool = False,
-    rendered_out: Path | None = None,
-    templates: Path | None = None,
-    **kwargs: object,
-) -> tuple[Workspace, object]:
-    ws, inv_path, secrets_file = _workspace(
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        production=production,
-        rendered_out=rendered_out,
-        templates=templates,
-    )
-    nr = select(make_nornir(inv_path, secrets_file, workers), devices or [], filters or [])
-    with _progress(verb, len(nr.inventory.hosts), quiet=False) as done:
-        result = action(ws, nr, on_done=done, **kwargs)
-    return ws, result
+@dataclass(frozen=True)
+class Run:
+    """One verb's request: the devices chosen, where to work, how to report.
 
+    Every verb takes the same selection and output options; :func:`verb` declares them once
+    and hands the verb this object instead.
+    """
 
-def _report(
-    title: str,
-    outcomes: dict[str, DeviceOutcome],
-    *,
-    json_out: bool,
-    show_diff: bool,
-    extra: dict[str, object] | None = None,
-) -> None:
-    failed = [o for o in outcomes.values() if o.failed]
-    if json_out:
-        print_json(
-            {
-                "devices": [{**asdict(o), "status": o.status.value} for o in outcomes.values()],
-                "summary": _summary(outcomes),
-                **(extra or {}),
-            }
+    devices: list[str] | None
+    filters: list[str] | None
+    inventory: Path | None
+    profile: str | None
+    state_dir: Path | None
+    workers: int
+    json_out: bool
+    templates: Path | None = None
+    show_diff: bool = False
+
+    def execute(
+        self,
+        verb: str,
+        action: Callable[..., object],
+        *,
+        connects: bool = True,
+        production: bool = False,
+        rendered_out: Path | None = None,
+        **kwargs: object,
+    ) -> tuple[Workspace, object]:
+        """Run ``action`` on the selected devices with a progress bar; devices of a lab
+        inventory only when the lab is up (lab.guard), unless the verb ``connects`` to none."""
+        s = settings(inventory=self.inventory, profile=self.profile, state_dir=self.state_dir)
+        if self.templates is not None and not self.templates.is_dir():
+            raise AutomationInputError(f"--templates {self.templates}: no such directory")
+        ws = Workspace(
+            s.load_inventory(),
+            s.state_dir,
+            s.secrets(),
+            production=production,
+            rendered_out=rendered_out,
+            templates=self.templates,
         )
-    else:
-        table = Table(title=title)
-        for col in ("device", "platform", "status", "detail"):
-            table.add_column(col)
-        for o in outcomes.values():
-            style = STYLE.get(o.status, "")
-            status = f"[{style}]{o.status}[/{style}]" if style else str(o.status)
-            table.add_row(o.device, o.platform, status, o.error or o.detail, style=None)
-        console.print(table)
-        if show_diff:
+        nr = make_nornir(s.inventory_path, s.secrets_file, self.workers)
+        nr = select(nr, self.devices or [], self.filters or [])
+        if connects:
+            chosen = [ws.inventory.device_by_name[name] for name in nr.inventory.hosts]
+            require_lab_routes(ws.inventory, device_targets(chosen), ws.state_dir)
+        with _progress(verb, len(nr.inventory.hosts), quiet=False) as done:
+            result = action(ws, nr, on_done=done, **kwargs)
+        return ws, result
+
+    def report(
+        self, title: str, outcomes: dict[str, DeviceOutcome], extra: dict[str, object] | None = None
+    ) -> None:
+        """The per-device table (or JSON) and the diffs; exit 1 when a device failed."""
+        failed = [o for o in outcomes.values() if o.failed]
+        if self.json_out:
+            print_json(
+                {
+                    "devices": [{**asdict(o), "status": o.status.value} for o in outcomes.values()],
+                    "summary": _summary(outcomes),
+                    **(extra or {}),
+                }
+            )
+        else:
+            table = Table(title=title)
+            for col in ("device", "platform", "status", "detail"):
+                table.add_column(col)
             for o in outcomes.values():
-                if o.diff:
-                    console.rule(f"[bold]{o.device}[/bold]")
-                    console.print(o.diff.rstrip("\n"), markup=False, highlight=False)
-        counts = ", ".join(f"{k} {v}" for k, v in _summary(outcomes).items())
-        console.print(counts)
-    if failed:
-        raise typer.Exit(1)
+                style = STYLE.get(o.status, "")
+                status = f"[{style}]{o.status}[/{style}]" if style else str(o.status)
+                table.add_row(o.device, o.platform, status, o.error or o.detail, style=None)
+            console.print(table)
+            if self.show_diff:
+                for o in outcomes.values():
+                    if o.diff:
+                        console.rule(f"[bold]{o.device}[/bold]")
+                        console.print(o.diff.rstrip("\n"), markup=False, highlight=False)
+            counts = ", ".join(f"{k} {v}" for k, v in _summary(outcomes).items())
+            console.print(counts)
+        if failed:
+            raise typer.Exit(1)
+
+
+def _option(name: str, annotation: object, default: object) -> Parameter:
+    return Parameter(name, Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+
+
+def verb(*, templates: bool = False, diff: bool = False) -> Callable[[VerbFn], VerbFn]:
+    """Register ``fn(run, **own_options)`` as ``egovnet config <fn name>``.
+
+    The command's options: the device names and ``--filter``, then the verb's own options,
+    then ``--inventory``, ``--profile``, ``--templates`` (with ``templates``), ``--state-dir``,
+    ``--workers``, ``--diff/--no-diff`` (with ``diff``) and ``--json``.
+    """
+
+    def register(fn: VerbFn) -> VerbFn:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]
+        own_names = {p.name for p in own}
+        params = [
+            Parameter(
+                "devices", Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=DevicesArg
+            ),
+            _option("filters", FilterOpt, None),
+            *(p.replace(kind=Parameter.KEYWORD_ONLY) for p in own),
+            _option("inventory", InventoryOpt, None),
+            _option("profile", ProfileOpt, None),
+            *([_option("templates", TemplatesOpt, None)] if templates else []),
+            _option("state_dir", StateDirOpt, None),
+            _option("workers", WorkersOpt, 20),
+            *([_option("show_diff", DiffOpt, True)] if diff else []),
+            _option("json_out", JsonOpt, False),
+        ]
+
+        def command(**options: Any) -> None:
+            run = Run(**{k: v for k, v in options.items() if k not in own_names})
+            fn(run, **{k: v for k, v in options.items() if k in own_names})
+
+        # typer reads the options from this signature; ``fn`` declares only its own
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__doc__ = fn.__doc__
+        app.command(fn.__name__)(command)
+        return fn
+
+    return register
 
 
 def _summary(outcomes: dict[str, DeviceOutcome]) -> dict[str, int]:
@@ -198,11 +244,9 @@ def parse_duration(text: str) -> int:
     return int(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[found.group(2)]
 
 
-@app.command()
+@verb(templates=True)
 def render(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
+    run: Run,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Directory for <device>.cfg (default: state dir)."),
@@ -215,77 +259,32 @@ def render(
             "ignoring the profile's platform override.",
         ),
     ] = False,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    json_out: JsonOpt = False,
 ) -> None:
     """Render intended configs from the source of truth (secrets stay references).
 
     Example: egovnet config render --profile lab --filter tier=town --out /tmp/configs
     """
-    ws, result = _run(
-        "render",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.render,
-        production=production,
-        rendered_out=out,
-        templates=templates,
+    ws, result = run.execute(
+        "render", operations.render, connects=False, production=production, rendered_out=out
     )
     assert isinstance(result, dict)
-    _report(
-        "Rendered configurations",
-        result,
-        json_out=json_out,
-        show_diff=False,
-        extra={"out": str(ws.rendered_dir)},
-    )
+    run.report("Rendered configurations", result, extra={"out": str(ws.rendered_dir)})
 
 
-@app.command()
-def diff(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    show_diff: DiffOpt = True,
-    json_out: JsonOpt = False,
-) -> None:
+@verb(templates=True, diff=True)
+def diff(run: Run) -> None:
     """Dry run: per device, what a push would change (running vs intended). Changes nothing.
 
     Example: egovnet config diff --profile lab core1 core2
     """
-    _, result = _run(
-        "diff",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.diff,
-        templates=templates,
-    )
+    _, result = run.execute("diff", operations.diff)
     assert isinstance(result, dict)
-    _report("Running vs intended", result, json_out=json_out, show_diff=show_diff)
+    run.report("Running vs intended", result)
 
 
-@app.command()
+@verb(templates=True, diff=True)
 def push(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
+    run: Run,
     commit: Annotated[
         bool, typer.Option("--commit", help="Apply for real (without it: a dry run).")
     ] = False,
@@ -297,13 +296,6 @@ def push(
             "within this time (e.g. 5m); FRR and IOS only.",
         ),
     ] = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    show_diff: DiffOpt = True,
-    json_out: JsonOpt = False,
 ) -> None:
     """Back up, apply the intended config, verify; a failing device is restored from backup.
 
@@ -312,157 +304,65 @@ def push(
     revert_in = parse_duration(confirm_within) if confirm_within is not None else None
     if revert_in is not None and not commit:
         raise AutomationInputError("--confirm-within needs --commit")
-    _, result = _run(
-        "push",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.push,
-        commit=commit,
-        revert_in=revert_in,
-        templates=templates,
-    )
+    _, result = run.execute("push", operations.push, commit=commit, revert_in=revert_in)
     assert isinstance(result, operations.PushResult)
     extra: dict[str, object] = {"commit": commit, "revert_in_seconds": revert_in}
     if result.backup is not None:
         extra["backup_commit"] = result.backup.run.commit
     title = "Push" if commit else "Push (dry run: nothing changed; add --commit)"
-    _report(title, result.outcomes, json_out=json_out, show_diff=show_diff, extra=extra)
+    run.report(title, result.outcomes, extra=extra)
 
 
-@app.command()
-def confirm(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    json_out: JsonOpt = False,
-) -> None:
+@verb()
+def confirm(run: Run) -> None:
     """Confirm pending commits (from push --confirm-within) so they stay.
 
     Example: egovnet config confirm --profile lab
     """
-    _, result = _run(
-        "confirm",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.confirm,
-    )
+    _, result = run.execute("confirm", operations.confirm)
     assert isinstance(result, dict)
-    _report("Confirm", result, json_out=json_out, show_diff=False)
+    run.report("Confirm", result)
 
 
-@app.command()
-def rollback(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    show_diff: DiffOpt = True,
-    json_out: JsonOpt = False,
-) -> None:
+@verb(diff=True)
+def rollback(run: Run) -> None:
     """Put devices back to their last backup (`config backup` or the pre-push backup).
 
     Example: egovnet config rollback --profile lab town1
     """
-    _, result = _run(
-        "rollback",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.rollback,
-    )
+    _, result = run.execute("rollback", operations.rollback)
     assert isinstance(result, dict)
-    _report("Rollback", result, json_out=json_out, show_diff=show_diff)
+    run.report("Rollback", result)
 
 
-@app.command()
-def backup(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    json_out: JsonOpt = False,
-) -> None:
+@verb()
+def backup(run: Run) -> None:
     """Running configs into the git repo under the state dir; one commit, changes only.
 
     Example: egovnet config backup --profile lab && git -C .egovnet/automation/backups log
     """
-    ws, result = _run(
-        "backup",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.backup,
-    )
+    ws, result = run.execute("backup", operations.backup)
     assert isinstance(result, operations.BackupResult)
-    _report(
-        "Backup",
-        result.outcomes,
-        json_out=json_out,
-        show_diff=False,
-        extra={"commit": result.run.commit, "repository": str(ws.backups.path)},
+    commit = result.run.commit
+    run.report(
+        "Backup", result.outcomes, extra={"commit": commit, "repository": str(ws.backups.path)}
     )
-    if not json_out:
-        console.print(
-            f"repository {ws.backups.path}: "
-            + (
-                f"commit {result.run.commit[:12]}"
-                if result.run.commit
-                else "nothing changed, no commit"
-            )
-        )
+    if not run.json_out:
+        done = f"commit {commit[:12]}" if commit else "nothing changed, no commit"
+        console.print(f"repository {ws.backups.path}: {done}")
 
 
-@app.command()
-def drift(
-    devices: DevicesArg = None,
-    *,
-    filters: FilterOpt = None,
-    inventory: InventoryOpt = None,
-    profile: ProfileOpt = None,
-    templates: TemplatesOpt = None,
-    state_dir: StateDirOpt = None,
-    workers: WorkersOpt = 20,
-    show_diff: DiffOpt = True,
-    json_out: JsonOpt = False,
-) -> None:
+@verb(templates=True, diff=True)
+def drift(run: Run) -> None:
     """Devices whose running config differs from intended, with the diff.
+
+    Exit status: 0 every device in sync, 3 drift found, 1 a device could not be read
+    (failures win over drift), 2 bad input. A cron job or CI check can act on it.
 
     Example: egovnet config drift --profile lab --json
     """
-    _, result = _run(
-        "drift",
-        devices=devices,
-        filters=filters,
-        inventory=inventory,
-        profile=profile,
-        state_dir=state_dir,
-        workers=workers,
-        action=operations.drift,
-        templates=templates,
-    )
+    _, result = run.execute("drift", operations.drift)
     assert isinstance(result, dict)
-    _report("Drift (running vs intended)", result, json_out=json_out, show_diff=show_diff)
+    run.report("Drift (running vs intended)", result)
+    if any(o.status is Status.drift for o in result.values()):
+        raise typer.Exit(DRIFT_EXIT_CODE)

@@ -16,6 +16,7 @@ from egovnet.errors import ExporterConfigError, SourceLocation
 from exporters.config import ExporterConfig, TrapConfig, load_exporter_config, parse_host_port
 from inventory.loader import load_inventory
 from inventory.secrets import SecretStore
+from lab.guard import device_targets, require_lab_routes
 
 if TYPE_CHECKING:
     from exporters.app import Exporter
@@ -82,6 +83,7 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
     if web_config_file is not None:
         security = load_web_security(web_config_file)
     inv = load_inventory(config.inventory)
+    require_lab_routes(inv, device_targets(inv.devices), config.state_dir)
     secrets = SecretStore(config.secrets_file)
     app = Exporter(config, inv, secrets, security)
     asyncio.run(_serve(app, host, port))

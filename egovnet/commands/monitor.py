@@ -38,7 +38,7 @@ from exporters.monitor.stack import (
 from exporters.monitor.status import StackStatus, stack_status
 from exporters.monitor.webhook import read_notifications
 from inventory.catalog import Inventory
-from inventory.models import Role
+from lab.guard import device_targets, require_lab_routes
 
 app = typer.Typer(
     help="The NOC stack: Prometheus, Alertmanager and the exporter, configured from the inventory.",
@@ -205,24 +205,6 @@ def _write_exporter_config(s: Settings, path: Path, traps: str | None = None) ->
     return path
 
 
-def _refuse_lab_polling_without_lab(inv: Inventory, state_dir: Path) -> None:
-    """The lab's management addresses exist only while the lab runs; without it, polling
-    them would send SNMP off this machine along the default route."""
-    if inv.profile.platform_override is None or not inv.profile.lab_endpoints:
-        return  # not the lab profile: devices are real and reachable as routed
-    if all(d.mgmt_address.is_loopback for d in inv.devices if d.role is not Role.server):
-        return  # a lab inventory moved onto loopback (tests)
-    import lab
-
-    running = lab.load_state(state_dir)
-    if running is None or running.status == "down":
-        raise MonitorConfigError(
-            f"the lab is not up in {state_dir}: its devices' management addresses would route"
-            " off this machine. Run `egovnet lab up` first (same --state-dir), or point"
-            " --exporter-address at an exporter of your own"
-        )
-
-
 @app.command()
 def up(  # noqa: PLR0917 - typer options
     prometheus_port: Annotated[int, typer.Option(help="Prometheus on 127.0.0.1:PORT.")] = 9090,
@@ -288,8 +270,13 @@ def up(  # noqa: PLR0917 - typer options
         runbook_base=runbook_base or _default_runbooks(),
     )
     s, inv = _inventory(inventory, profile, state_dir)
-    if exporter_address is None:
-        _refuse_lab_polling_without_lab(inv, s.state_dir)
+    if exporter_address is None:  # the exporter we start polls every device at once
+        require_lab_routes(
+            inv,
+            device_targets(inv.devices),
+            s.state_dir,
+            hint=", or point --exporter-address at an exporter of your own",
+        )
     layout = StackLayout(s.ensure_state_dir().resolve())
     write_files(layout.config_dir, generate(inv, options))
     failed = [c for c in check_files(layout.config_dir) if not c.ok]

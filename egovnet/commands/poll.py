@@ -22,6 +22,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from lab.guard import device_targets, require_lab_routes
 
 if TYPE_CHECKING:
     from collectors.poller import Poller
@@ -53,6 +54,13 @@ def poll(  # noqa: PLR0917 - typer maps parameters to options
     logging.getLogger("egovnet.collectors").setLevel(logging.ERROR)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
+    # before the secrets: without a lab they are missing too, and the lab is what to fix
+    chosen = (
+        [inv.device_by_name[d] for d in devices if d in inv.device_by_name]
+        if devices
+        else inv.devices
+    )
+    require_lab_routes(inv, device_targets(chosen), s.state_dir)
     targets = targets_from_inventory(inv, s.secrets(), devices or None)
     poller = Poller(targets, max_concurrency=concurrency)
     readings = asyncio.run(_poll(poller, [t.device for t in targets], show_progress=not json_out))

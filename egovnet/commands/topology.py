@@ -28,6 +28,7 @@ from egovnet.errors import DiscoveryError, TopologyError
 from egovnet.settings import Settings
 from inventory.catalog import Inventory
 from inventory.models import Device, Platform, Role
+from lab.guard import device_targets, require_lab_routes
 from topology.checks import check as run_check
 from topology.diagram import to_dot
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState, compare
@@ -304,6 +305,7 @@ def discover(  # noqa: PLR0917 - typer options
                 raise TopologyError(f"{directory}: no such directory")
         source: NeighborSource = CommandSource(recorded_runner(*from_dir), name="recorded")
     else:
+        require_lab_routes(inv, device_targets(targets), s.state_dir)
         source, aliases = _live_source(inv, s, via)
     with _progress() as progress:
         task = progress.add_task("reading LLDP neighbours", total=len(targets))
@@ -342,15 +344,19 @@ def _live_source(
     """Sources that reach real devices. The lab's FRR devices answer through lldpcli in their
     namespaces (``lab.exec_in``); the lab gives production interface names short Linux
     names, mapped back here through the running lab's plan."""
-    lab_needed = via is Via.lldpcli or (
-        via is Via.auto and any(inv.platform(d) is Platform.frr for d in _targets(inv, []))
+    has_frr = any(inv.platform(d) is Platform.frr for d in _targets(inv, []))
+    lab_needed = (
+        via is Via.lldpcli
+        or (via is Via.auto and has_frr)
+        # the FRR driver reports the lab's Linux port names; the plan maps them back
+        or (via is Via.napalm and has_frr and inv.profile.platform_override is Platform.frr)
     )
     aliases = _lab_aliases(s) if lab_needed else None
     lldpcli = CommandSource(_lab_runner(s), name="lldpcli")
     if via is Via.lldpcli:
         return lldpcli, aliases
     if via is Via.napalm:
-        return NapalmSource(_napalm_getter(inv, s)), None
+        return NapalmSource(_napalm_getter(inv, s)), aliases
     cli = CommandSource(_netmiko_runner(inv, s), name="cli")
     if via is Via.cli:
         return cli, None
@@ -404,25 +410,44 @@ def _netmiko_runner(inv: Inventory, s: Settings) -> CommandRunner:
 
 
 def _napalm_getter(inv: Inventory, s: Settings) -> Callable[[Device], NapalmLldp]:
-    """NAPALM ``get_lldp_neighbors`` with the driver automation's platform map names."""
+    """NAPALM ``get_lldp_neighbors`` as a Nornir task (nornir_napalm's ``napalm_get``) on
+    the hosts of the inventory's Nornir plugin, with the driver the platform map names and
+    the credentials automation uses (environment or secrets file)."""
+    from automation.platforms import PLATFORMS
+    from automation.runner import make_nornir
+
+    nr = make_nornir(s.inventory_path, s.secrets_file, workers=1)
 
     def get(device: Device) -> NapalmLldp:
-        from napalm import get_network_driver
-
-        from automation.platforms import PLATFORMS
+        from nornir.core.inventory import ConnectionOptions
+        from nornir_napalm.plugins.tasks import napalm_get
 
         driver_name = PLATFORMS[inv.platform(device)].napalm_driver
         if driver_name is None:
             raise DiscoveryError(
                 f"{device.name}: no NAPALM driver for {inv.platform(device).value}"
             )
-        username, password = _credentials(inv, s, device)
-        driver = get_network_driver(driver_name)
-        with driver(str(device.mgmt_address), username, password, timeout=20) as conn:
-            result: NapalmLldp = conn.get_lldp_neighbors()
-            return result
+        _credentials(inv, s, device)  # a clear error when the password is missing
+        one = nr.filter(name=device.name)
+        host = one.inventory.hosts[device.name]
+        host.connection_options["napalm"] = ConnectionOptions(
+            platform=driver_name, extras={"timeout": 20}
+        )
+        try:
+            result = one.run(task=napalm_get, getters=["lldp_neighbors"])[device.name]
+        finally:
+            host.close_connections()
+        if result.failed:
+            raise DiscoveryError(f"{device.name}: {_last_line(result.exception)}")
+        lldp: NapalmLldp = result.result["lldp_neighbors"]
+        return lldp
 
     return get
+
+
+def _last_line(exc: BaseException | None) -> str:
+    text = str(exc or "failed").strip().splitlines()
+    return text[-1] if text else type(exc).__name__
 
 
 def _credentials(inv: Inventory, s: Settings, device: Device) -> tuple[str, str]:

@@ -2,8 +2,9 @@
 ``whatif`` predictions against what really happens when links and devices are cut.
 
 All tests share the session's lab (tests/lab/conftest.py); every fault is restored in
-``finally``. Discovery reads LLDP with lldpcli inside the devices' namespaces (``--via
-lldpcli``); the FRR NAPALM driver path is not relied on here.
+``finally``. Discovery reads LLDP through the FRR NAPALM driver (``--via napalm``: SSH to
+each device, ``get_lldp_neighbors`` from its agent), as it would on production devices with
+their drivers; one test also reads it with lldpcli in the namespaces and expects the same.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ LLDP_TTL = TX_INTERVAL_SECONDS * TX_HOLD
 CLOUD = "cloud1"
 
 
-def discover(lab: SessionLab) -> tuple[int, dict[str, Any]]:
+def discover(lab: SessionLab, via: str = "napalm") -> tuple[int, dict[str, Any]]:
     proc = run_egovnet(
         "topology",
         "discover",
@@ -36,9 +37,10 @@ def discover(lab: SessionLab) -> tuple[int, dict[str, Any]]:
         "--state-dir",
         str(lab.state_dir),
         "--via",
-        "lldpcli",
+        via,
         "--json",
         timeout=120,
+        env=lab.env,
     )
     assert proc.stdout.strip(), f"discover printed nothing: {proc.stderr[-2000:]}"
     return proc.returncode, json.loads(proc.stdout)
@@ -68,8 +70,12 @@ def test_discover_matches_intended_links(lab: SessionLab) -> None:
     assert [k for k, v in states.items() if v != "discovered"] == []
     assert report["unexpected"] == []
     assert all(d["ok"] for d in report["devices"]), report["devices"]
+    assert {d["source"] for d in report["devices"]} == {"napalm"}
     assert report["clean"] is True
     assert rc == 0
+    # lldpcli inside the namespaces sees the same links
+    rc, direct = discover(lab, via="lldpcli")
+    assert rc == 0 and link_states(direct) == states
 
 
 def test_discover_reports_a_cut_link_missing(lab: SessionLab) -> None:
