@@ -1,51 +1,167 @@
 """The ``egovnet`` command: verb groups by role, one exit-code convention.
 
 Exit codes: 0 ok, 1 some work failed, 2 bad input (a one-line error naming file, line, field).
+
+Verbs load lazily. Each verb module pulls in heavy libraries (nornir, napalm, pysnmp,
+openpyxl, networkx), so a verb's module is imported only when that verb runs, shows its own
+help or completes its arguments. ``egovnet --help`` lists every verb from ``VERBS`` (name and
+one-line help) without importing any of them; tests/unit/test_cli_lazy.py keeps ``VERBS`` in
+step with the modules.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from typing import Any
 
 import typer
 
-from egovnet.commands import audit as audit_cmd
-from egovnet.commands import bandwidth as bandwidth_cmd
-from egovnet.commands import config as config_cmd
-from egovnet.commands import demo as demo_cmd
-from egovnet.commands import exporter as exporter_cmd
-from egovnet.commands import inventory as inventory_cmd
-from egovnet.commands import lab as lab_cmd
-from egovnet.commands import monitor as monitor_cmd
-from egovnet.commands import poll as poll_cmd
-from egovnet.commands import topology as topology_cmd
-from egovnet.commands.common import err_console
+# typer vendors click: these are the Command/Context types its groups and commands deal in
+from typer import _click as click
+from typer.core import MarkupMode, TyperCommand, TyperGroup
+
 from egovnet.errors import EgovnetError, InventoryErrors
+
+MARKUP: MarkupMode = "rich"
+
+
+@dataclass(frozen=True)
+class Verb:
+    """A verb of ``egovnet``: its name, the line ``egovnet --help`` shows, where its code is.
+
+    ``target`` is ``MODULE:ATTRIBUTE`` in ``egovnet.commands``: a Typer app (a verb group)
+    or a function (a single command).
+    """
+
+    name: str
+    target: str
+    help: str
+
+
+# In the order ``egovnet --help`` lists them (Typer's: single commands, then groups).
+VERBS: tuple[Verb, ...] = (
+    Verb("demo", "demo:demo", "Run the main job on the embedded lab and print where to look."),
+    Verb(
+        "poll",
+        "poll:poll",
+        "Poll devices once over SNMP: uptime, sysName and every inventory interface.",
+    ),
+    Verb(
+        "exporter",
+        "exporter:exporter",
+        "Serve SNMP readings of the inventory's devices to Prometheus, snmp_exporter style.",
+    ),
+    Verb("inventory", "inventory:app", "The source of truth: sites, devices, circuits, systems."),
+    Verb(
+        "lab",
+        "lab:app",
+        "The lab: the district extranet emulated in network namespaces (root needed).",
+    ),
+    Verb(
+        "monitor",
+        "monitor:app",
+        "The NOC stack: Prometheus, Alertmanager and the exporter, configured from the inventory.",
+    ),
+    Verb(
+        "bandwidth",
+        "bandwidth:app",
+        "Bandwidth verification: iperf3 through each circuit against the committed rate and"
+        " the tier's plan target.",
+    ),
+    Verb(
+        "config",
+        "config:app",
+        "Device configuration from the source of truth: render, diff, push, roll back.",
+    ),
+    Verb(
+        "topology",
+        "topology:app",
+        "The network graph: redundancy rules, failure what-ifs, LLDP drift, diagrams.",
+    ),
+    Verb(
+        "audit",
+        "audit:app",
+        "等保 (MLPS 2.0) audit of servers and devices, cloud migration (上云率), exports.",
+    ),
+)
+
+
+def load(verb: Verb) -> click.Command:
+    """Import a verb's module and build its command as ``add_typer``/``command`` on the top
+    app would (same markup mode, so its help renders as before)."""
+    module, _, attribute = verb.target.partition(":")
+    target = getattr(importlib.import_module(f"egovnet.commands.{module}"), attribute)
+    holder = typer.Typer(rich_markup_mode=MARKUP)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=verb.name)
+    else:
+        holder.command(verb.name)(target)
+    return typer.main.get_group(holder).commands[verb.name]
+
+
+class LazyVerb(TyperCommand):
+    """A verb known by name and one-line help until it is used.
+
+    Click makes a context for a subcommand before anything else touches it (to run it, show
+    its help or complete its arguments); that is where the real command is loaded and takes
+    over, so the context and everything after it belong to the verb's own command.
+    """
+
+    def __init__(self, verb: Verb) -> None:
+        super().__init__(verb.name, help=verb.help, rich_markup_mode=MARKUP)
+        self.verb = verb
+        self._command: click.Command | None = None
+
+    @property
+    def command(self) -> click.Command:
+        if self._command is None:
+            self._command = load(self.verb)
+        return self._command
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        return self.command.make_context(info_name, args, parent=parent, **extra)
+
+
+class VerbGroup(TyperGroup):
+    """The top-level group: every verb of ``VERBS``, each loaded on first use."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for verb in VERBS:
+            self.add_command(LazyVerb(verb))
+
+
+def _root() -> None:
+    """Typer builds a group only for an app with a callback or registered commands."""
+
 
 app = typer.Typer(
     name="egovnet",
+    cls=VerbGroup,
+    callback=_root,
     help=(
         "Automation and monitoring for a district e-government extranet (电子政务外网).\n\n"
         "Example: egovnet inventory validate inventory/district"
     ),
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=MARKUP,
     pretty_exceptions_enable=False,
 )
-app.add_typer(inventory_cmd.app, name="inventory")
-app.add_typer(lab_cmd.app, name="lab")
-app.add_typer(monitor_cmd.app, name="monitor")
-app.add_typer(bandwidth_cmd.app, name="bandwidth")
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(topology_cmd.app, name="topology")
-app.add_typer(audit_cmd.app, name="audit")
-app.command("demo")(demo_cmd.demo)
-app.command("poll")(poll_cmd.poll)
-app.command("exporter")(exporter_cmd.exporter)
 
 
 def report(exc: EgovnetError) -> int:
     """Print an error as one line per problem; return its exit code."""
+    # common imports the inventory models; only an error needs its console here
+    from egovnet.commands.common import err_console
+
     if isinstance(exc, InventoryErrors):
         for err in exc.errors:
             err_console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
