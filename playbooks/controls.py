@@ -56,48 +56,37 @@ class Bilingual(BaseModel):
         return self.en if Lang(lang) is Lang.en else self.zh
 
 
+def _t(zh: str, en: str) -> Bilingual:
+    return Bilingual(zh=zh, en=en)
+
+
+#: GB/T 22239-2019 states the level 2 requirements in chapter 7 and level 3 in chapter 8,
+#: numbered alike below: x.1.2 安全通信网络 (CNS), x.1.4 安全计算环境 (CES)
+CHAPTERS = {2: 7, 3: 8}
+CLASS_SECTIONS = {"CNS": "1.2", "CES": "1.4"}
+
+
 @dataclass(frozen=True)
 class ControlPoint:
-    """A control point (安全控制点) of GB/T 22239-2019, with its clause per level."""
+    """A control point (安全控制点) of GB/T 22239-2019: its number within its class."""
 
     key: str
     name: Bilingual
     unit_class: str  # CES (安全计算环境) or CNS (安全通信网络)
-    clauses: dict[int, str]
+    number: int
 
     def clause(self, level: int) -> str:
-        return self.clauses[level]
+        return f"{CHAPTERS[level]}.{CLASS_SECTIONS[self.unit_class]}.{self.number}"
 
 
-IDENTITY = ControlPoint(
-    "identity",
-    Bilingual(zh="身份鉴别", en="Identification and authentication"),
-    "CES",
-    {2: "7.1.4.1", 3: "8.1.4.1"},
-)
-ACCESS_CONTROL = ControlPoint(
-    "access_control",
-    Bilingual(zh="访问控制", en="Access control"),
-    "CES",
-    {2: "7.1.4.2", 3: "8.1.4.2"},
-)
-SECURITY_AUDIT = ControlPoint(
-    "security_audit",
-    Bilingual(zh="安全审计", en="Security audit"),
-    "CES",
-    {2: "7.1.4.3", 3: "8.1.4.3"},
-)
+IDENTITY = ControlPoint("identity", _t("身份鉴别", "Identification and authentication"), "CES", 1)
+ACCESS_CONTROL = ControlPoint("access_control", _t("访问控制", "Access control"), "CES", 2)
+SECURITY_AUDIT = ControlPoint("security_audit", _t("安全审计", "Security audit"), "CES", 3)
 INTRUSION_PREVENTION = ControlPoint(
-    "intrusion_prevention",
-    Bilingual(zh="入侵防范", en="Intrusion prevention"),
-    "CES",
-    {2: "7.1.4.4", 3: "8.1.4.4"},
+    "intrusion_prevention", _t("入侵防范", "Intrusion prevention"), "CES", 4
 )
 NETWORK_ARCHITECTURE = ControlPoint(
-    "network_architecture",
-    Bilingual(zh="网络架构", en="Network architecture"),
-    "CNS",
-    {2: "7.1.2.1", 3: "8.1.2.1"},
+    "network_architecture", _t("网络架构", "Network architecture"), "CNS", 1
 )
 
 CONTROL_POINTS = (
@@ -135,10 +124,6 @@ class Control:
 
     def clause(self, level: int) -> str:
         return f"GB/T 22239-2019 {self.point.clause(level)}"
-
-
-def _t(zh: str, en: str) -> Bilingual:
-    return Bilingual(zh=zh, en=en)
 
 
 LINUX = AssetType.linux_server

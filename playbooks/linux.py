@@ -26,7 +26,7 @@ from .results import (
     ResultStatus,
     Sha256Hex,
     clean_text,
-    make_result,
+    make_results,
     sha256_text,
 )
 from .store import load_json, location_of
@@ -104,21 +104,14 @@ def rows_for_host(
         if ctl.asset_type is not AssetType.linux_server:
             raise AuditInputError(f"{where}: checks: {check.check_id} is not a server check")
         evidence = [_evidence(e, where) for e in check.evidence]
-        for system in systems:
-            if not ctl.applies_at(system.check_level):
-                continue
-            rows.append(
-                make_result(
-                    control=ctl,
-                    level=system.check_level,
-                    system_id=system.id,
-                    owner=system.owner,
-                    asset_id=raw.host,
-                    host=raw.address,
-                    result=ResultStatus(check.result),
-                    finding=check.finding,
-                    evidence=evidence,
-                    collected_at=check.collected_at,
-                )
-            )
+        rows += make_results(
+            control=ctl,
+            systems=systems,
+            asset_id=raw.host,
+            host=raw.address,
+            result=ResultStatus(check.result),
+            finding=check.finding,
+            evidence=evidence,
+            collected_at=check.collected_at,
+        )
     return rows

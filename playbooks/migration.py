@@ -140,48 +140,28 @@ def blockers_of(inv: Inventory, system: System, as_of: date) -> list[Blocker]:
     if status in MIGRATED_STATUSES or status is MigrationStatus.retained:
         return []
     out: list[Blocker] = []
+
+    def block(kind: BlockerKind, detail: str) -> None:
+        out.append(Blocker(system_id=system.id, kind=kind, detail=detail))
+
     for dep in system.migration.depends_on:
         other = inv.system_by_id.get(dep)
         if other is None:
-            out.append(
-                Blocker(
-                    system_id=system.id,
-                    kind=BlockerKind.dependency_not_migrated,
-                    detail=f"{dep} is not in the inventory",
-                )
-            )
+            block(BlockerKind.dependency_not_migrated, f"{dep} is not in the inventory")
         elif other.migration.status not in MIGRATED_STATUSES:
-            out.append(
-                Blocker(
-                    system_id=system.id,
-                    kind=BlockerKind.dependency_not_migrated,
-                    detail=f"{dep} ({other.name}) is {other.migration.status.value}",
-                )
+            block(
+                BlockerKind.dependency_not_migrated,
+                f"{dep} ({other.name}) is {other.migration.status.value}",
             )
     mlps = system.mlps
     if not mlps.filing_number:
-        out.append(
-            Blocker(
-                system_id=system.id,
-                kind=BlockerKind.filing_missing,
-                detail=f"等保 level {mlps.level}: no filing number (备案)",
-            )
-        )
+        block(BlockerKind.filing_missing, f"等保 level {mlps.level}: no filing number (备案)")
     if mlps.last_assessment is None:
-        out.append(
-            Blocker(
-                system_id=system.id,
-                kind=BlockerKind.assessment_missing,
-                detail="no 等保测评 on record",
-            )
-        )
+        block(BlockerKind.assessment_missing, "no 等保测评 on record")
     elif mlps.next_due is not None and mlps.next_due < as_of:
-        out.append(
-            Blocker(
-                system_id=system.id,
-                kind=BlockerKind.assessment_overdue,
-                detail=f"测评 due {mlps.next_due.isoformat()} (last {mlps.last_assessment})",
-            )
+        block(
+            BlockerKind.assessment_overdue,
+            f"测评 due {mlps.next_due.isoformat()} (last {mlps.last_assessment})",
         )
     return out
 

@@ -19,6 +19,7 @@ from typing import Annotated, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from .assets import SystemRef
 from .controls import AssetType, Bilingual, Control, Method, RiskLevel
 
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -139,12 +140,10 @@ class CheckResult(BaseModel):
         return self
 
 
-def make_result(
+def make_results(
     *,
     control: Control,
-    level: int,
-    system_id: str,
-    owner: str,
+    systems: Iterable[SystemRef],
     asset_id: str,
     host: str,
     result: ResultStatus,
@@ -152,36 +151,42 @@ def make_result(
     evidence: Iterable[EvidenceItem],
     collected_at: datetime,
     remediation_hint: str | None = None,
-) -> CheckResult:
-    """Build a row from a control and what a check found; hashes the evidence."""
+) -> list[CheckResult]:
+    """The rows of what a check found on an asset: one per system the asset serves whose
+    level requires the control, at that level; hashes the evidence."""
     items = list(evidence)
+    digest = sha256_text(render_evidence(items))
     remediation = control.remediation
     if remediation_hint:
         remediation = Bilingual(
             zh=f"{remediation.zh}（{remediation_hint}）",
             en=f"{remediation.en} ({remediation_hint})",
         )
-    return CheckResult(
-        system_id=system_id,
-        asset_id=asset_id,
-        asset_type=control.asset_type,
-        host=host,
-        level=level,
-        control_point=control.point.name,
-        clause=control.clause(level),
-        test_unit_id=control.test_unit_id(level),
-        requirement=control.requirement,
-        check_id=control.check_id,
-        method=control.method,
-        result=result,
-        finding=finding,
-        evidence=items,
-        evidence_sha256=sha256_text(render_evidence(items)),
-        collected_at=collected_at,
-        risk_level=control.risk,
-        remediation=remediation,
-        owner=owner,
-    )
+    return [
+        CheckResult(
+            system_id=system.id,
+            asset_id=asset_id,
+            asset_type=control.asset_type,
+            host=host,
+            level=system.check_level,
+            control_point=control.point.name,
+            clause=control.clause(system.check_level),
+            test_unit_id=control.test_unit_id(system.check_level),
+            requirement=control.requirement,
+            check_id=control.check_id,
+            method=control.method,
+            result=result,
+            finding=finding,
+            evidence=items,
+            evidence_sha256=digest,
+            collected_at=collected_at,
+            risk_level=control.risk,
+            remediation=remediation,
+            owner=system.owner,
+        )
+        for system in systems
+        if control.applies_at(system.check_level)
+    ]
 
 
 def pass_rate(results: Iterable[CheckResult]) -> float | None:

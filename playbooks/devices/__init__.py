@@ -1,8 +1,10 @@
 """等保 checks of network devices from their configurations, one result format for all.
 
-Per-platform modules are alike (``FILES``, ``HINTS``, ``parse``, ``PLATFORM``) and resolved
-through :data:`PLATFORMS`, keyed by :class:`inventory.models.Platform`. Each parses its
-configuration into :class:`~playbooks.devices.facts.DeviceFacts`; the rules in
+Per-platform modules are alike (``FILES``, ``HINTS``, ``PLATFORM``) and resolved through
+:data:`PLATFORMS`, keyed by :class:`inventory.models.Platform`. Each parses its configuration
+into :class:`~playbooks.devices.facts.DeviceFacts`: the vendor CLIs (VRP, Comware, IOS) state
+their ``SYNTAX`` for the one reader in :mod:`~playbooks.devices.syntax`; FRR, whose management
+lives in the namespace's daemons, has its own ``parse``. The rules in
 :mod:`~playbooks.devices.evaluate` judge the facts against the controls and the policy.
 """
 

@@ -9,19 +9,10 @@ running configuration, so the v3 groups and their security level stand for them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from .common import addresses, all_lines_have, line_idle_timeout, line_protocols, local_users
-from .configtree import ConfigFile, ConfigTree, Line
-from .facts import (
-    DeviceFacts,
-    Fact,
-    PasswordStorage,
-    PlatformSpec,
-    SnmpLevel,
-    SnmpPrincipal,
-    lines_of,
-)
+from .common import local_users, snmp_level
+from .configtree import ConfigTree, Line
+from .facts import Fact, LocalUser, PasswordStorage, PlatformSpec, SnmpPrincipal, lines_of
+from .syntax import CliSyntax, Command, Servers
 
 FILES = ("running-config",)
 
@@ -58,14 +49,11 @@ def _name(line: Line) -> str:
     return "enable" if line.words[0] == "enable" else line.words[1]
 
 
-def _snmp_principals(tree: ConfigTree) -> Fact[tuple[SnmpPrincipal, ...]]:
+def _snmp_v3(tree: ConfigTree) -> Fact[tuple[SnmpPrincipal, ...]]:
     groups = tree.top_lines(r"^snmp-server group \S+ v3 ")
-    principals: dict[str, SnmpLevel] = {}
-    for line in groups:
-        level = line.words[4] if len(line.words) > 4 else "noauth"
-        principals[f"group {line.words[2]}"] = (
-            "priv" if level == "priv" else "auth" if level == "auth" else "noauth"
-        )
+    principals = {
+        f"group {ln.words[2]}": snmp_level(ln.words[4:5], "priv", "auth") for ln in groups
+    }
     return Fact(
         tuple(SnmpPrincipal(n, lv) for n, lv in principals.items()),
         tuple(groups),
@@ -83,51 +71,37 @@ def _lockout(tree: ConfigTree) -> Fact[int | None]:
     return Fact(min(values), shown)
 
 
-def _syslog(tree: ConfigTree) -> Fact[frozenset[str]]:
-    lines = tree.top_lines(r"^logging (host )?\d")
-    hosts = frozenset(ln.words[2] if ln.words[1] == "host" else ln.words[1] for ln in lines)
-    return Fact(hosts, tuple(lines), "" if lines else "no logging host")
-
-
-def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
-    tree = ConfigTree(files["running-config"])
-    vtys = tree.top(r"^line vty ")
-    consoles = tree.top(r"^line (con|aux) ")
-    ssh_v2 = tree.top_lines(r"^ip ssh version 2")
-    protocols = line_protocols(vtys, r"^transport input ", "all", 2)
-    communities = tree.top_lines(r"^snmp-server community ")
+def _snmp_versions(tree: ConfigTree) -> Fact[frozenset[str] | None]:
     v1_v2c = tree.top_lines(r"^snmp-server group \S+ (v1|v2c)\b")
-    banners = [b for b in tree.banners if b.kind in ("login", "motd")]
-    return DeviceFacts(
-        ssh_server=Fact(
-            bool(ssh_v2), tuple(ssh_v2), "" if ssh_v2 else "no ip ssh version 2 (answers 1.99)"
-        ),
-        telnet_server=Fact("telnet" in protocols.value, protocols.lines, protocols.note),
-        vty_protocols=protocols,
-        vty_acl=all_lines_have(vtys, r"^access-class \S+ in"),
-        snmp_communities=Fact(
-            len(communities), tuple(communities), "" if communities else "no snmp-server community"
-        ),
-        snmp_versions=Fact(
-            frozenset(ln.words[3] for ln in v1_v2c) | {"v3"} if v1_v2c else None, tuple(v1_v2c)
-        ),
-        snmp_v3=_snmp_principals(tree),
-        syslog_hosts=_syslog(tree),
-        ntp_servers=addresses(tree.top_lines(r"^ntp server "), 2, "no ntp server"),
-        login_attempts=_lockout(tree),
-        idle_timeout_seconds=line_idle_timeout([*vtys, *consoles], r"^exec-timeout ", 600),
-        banner=Fact(
-            banners[0].text if banners else None,
-            tuple(ln for b in banners for ln in b.lines),
-            "" if banners else "no banner login/motd",
-        ),
-        users=local_users(
-            tree.top_lines(r"^(username \S+|enable (secret|password))"),
-            _name,
-            _storage,
-            "no local username configured",
-        ),
+    return Fact(frozenset(ln.words[3] for ln in v1_v2c) | {"v3"} if v1_v2c else None, tuple(v1_v2c))
+
+
+def _users(tree: ConfigTree) -> Fact[tuple[LocalUser, ...]]:
+    return local_users(
+        tree.top_lines(r"^(username \S+|enable (secret|password))"),
+        _name,
+        _storage,
+        "no local username configured",
     )
 
 
-PLATFORM = PlatformSpec(name="cisco_ios", files=FILES, parse=parse, hints=HINTS)
+SYNTAX = CliSyntax(
+    vty=r"^line vty ",
+    console=r"^line (con|aux) ",
+    protocols=r"^transport input ",
+    idle_timeout=r"^exec-timeout ",
+    ssh_server=Command(r"^ip ssh version 2", "no ip ssh version 2 (answers 1.99)"),
+    telnet_server=None,
+    vty_acl=r"^access-class \S+ in",
+    snmp_communities=Command(r"^snmp-server community ", "no snmp-server community"),
+    snmp_versions=_snmp_versions,
+    snmp_v3=_snmp_v3,
+    syslog=Servers(r"^logging (host )?\d", "no logging host", word=1, skip="host"),
+    ntp=Servers(r"^ntp server ", "no ntp server"),
+    login_attempts=_lockout,
+    banner_kinds=("login", "motd"),
+    banner_missing="no banner login/motd",
+    users=_users,
+)
+
+PLATFORM = PlatformSpec(name="cisco_ios", files=FILES, parse=SYNTAX.parse, hints=HINTS)

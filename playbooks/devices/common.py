@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
-from .configtree import Line, Node
-from .facts import Fact, LocalUser, PasswordStorage, minutes_seconds
+from .configtree import Banner, ConfigTree, Line, Node
+from .facts import (
+    Fact,
+    LocalUser,
+    PasswordStorage,
+    SnmpLevel,
+    SnmpPrincipal,
+    lines_of,
+    minutes_seconds,
+)
 
 
 def line_protocols(
@@ -63,12 +71,20 @@ def all_lines_have(lines: Sequence[Node], pattern: str) -> Fact[bool]:
     return Fact(ok, tuple(found) or tuple(n.line for n in lines), "" if lines else "no vty lines")
 
 
-def addresses(lines: Sequence[Line], word: int, missing: str) -> Fact[frozenset[str]]:
-    """Server addresses at a word position (skipping an ``ipv6`` keyword before them)."""
+def present(lines: Sequence[Line], missing: str) -> Fact[bool]:
+    """Whether a command is configured (a server switched on), the lines saying so."""
+    return Fact(bool(lines), tuple(lines), "" if lines else missing)
+
+
+def addresses(
+    lines: Sequence[Line], word: int, missing: str, skip: str = "ipv6"
+) -> Fact[frozenset[str]]:
+    """Server addresses at a word position (skipping a ``skip`` keyword before them:
+    ``info-center loghost ipv6 <a>``, ``logging host <a>``)."""
     values = set()
     for line in lines:
         words = line.words
-        index = word + 1 if len(words) > word + 1 and words[word] == "ipv6" else word
+        index = word + 1 if len(words) > word + 1 and words[word] == skip else word
         if len(words) > index:
             values.add(words[index])
     return Fact(frozenset(values), tuple(lines), "" if lines else missing)
@@ -99,3 +115,50 @@ def local_users(
     )
     users = tuple(LocalUser(n, s) for n, s in found.items())
     return Fact(users, tuple(shown), "" if users else missing)
+
+
+def banner(banners: Sequence[Banner], missing: str) -> Fact[str | None]:
+    """The first of the login banners shown, with the lines of all of them."""
+    return Fact(
+        banners[0].text if banners else None,
+        tuple(ln for b in banners for ln in b.lines),
+        "" if banners else missing,
+    )
+
+
+def snmp_level(words: Collection[str], priv: str, auth: str) -> SnmpLevel:
+    """The security level named by keywords (``privacy``/``authentication``, or the modes)."""
+    return "priv" if priv in words else "auth" if auth in words else "noauth"
+
+
+def snmp_agent_v3(tree: ConfigTree, *, split_users: bool) -> Fact[tuple[SnmpPrincipal, ...]]:
+    """SNMPv3 groups and USM users of an ``snmp-agent`` (VRP, Comware) and their levels. With
+    ``split_users`` a user's modes stand on separate lines that add up (VRP prints them so);
+    otherwise a later line for a user replaces the earlier (Comware prints one line a user)."""
+    principals: dict[str, SnmpLevel] = {}
+    groups = tree.top_lines(r"^snmp-agent group v3 ")
+    for line in groups:
+        principals[f"group {line.words[3]}"] = snmp_level(line.words, "privacy", "authentication")
+    users = tree.top_lines(r"^snmp-agent usm-user v3 ")
+    modes: dict[str, set[str]] = {}
+    for line in users:
+        seen = modes.setdefault(line.words[3], set())
+        if not split_users:
+            seen.clear()
+        seen |= {m for m in ("privacy-mode", "authentication-mode") if m in line.words}
+    for user, seen in modes.items():
+        principals[f"user {user}"] = snmp_level(seen, "privacy-mode", "authentication-mode")
+    return Fact(
+        tuple(SnmpPrincipal(n, lv) for n, lv in principals.items()),
+        lines_of(groups, users),
+        "" if principals else "no snmp-agent group v3 / usm-user v3",
+    )
+
+
+def snmp_agent_versions(tree: ConfigTree, *, missing: str) -> Fact[frozenset[str] | None]:
+    """The versions ``snmp-agent sys-info version`` restricts the agent to (VRP, Comware)."""
+    lines = tree.top_lines(r"^snmp-agent sys-info version ")
+    if not lines:
+        return Fact(None, (), missing)
+    words = set(lines[-1].words[3:])
+    return Fact(frozenset({"v1", "v2c", "v3"} if "all" in words else words), (lines[-1],))

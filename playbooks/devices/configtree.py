@@ -177,6 +177,15 @@ _FIRST_WORD_SECRETS = {
 }
 
 
+def _past(words: list[str], index: int, *optional: set[str]) -> int:
+    """The index of a value at ``index``, past the optional keywords standing there (one of
+    each set in turn: ``read``, then ``cipher``) as long as a word follows them."""
+    for keywords in optional:
+        if words[index].lower() in keywords and index + 1 < len(words):
+            index += 1
+    return index
+
+
 def redact(text: str) -> str:
     """Mask passwords, keys and SNMP communities in one configuration line."""
     indent = text[: len(text) - len(text.lstrip())]
@@ -185,35 +194,21 @@ def redact(text: str) -> str:
     i = 0
     while i < len(words):
         word = words[i].lower()
+        secret: int | None = None
         if word in _SECRET_AFTER and i + 1 < len(words):
-            j = i + 1
-            if words[j].lower() in _SECRET_TYPES and j + 1 < len(words):
-                j += 1
-            masked.add(j)
-            i = j + 1
-            continue
-        if word in ("authentication-mode", "privacy-mode") and i + 2 < len(words):
+            secret = _past(words, i + 1, _SECRET_TYPES)
+        elif word in ("authentication-mode", "privacy-mode") and i + 2 < len(words):
             # <mode> <algorithm> [cipher|simple] <key>
-            j = i + 2
-            if words[j].lower() in _SECRET_TYPES and j + 1 < len(words):
-                j += 1
-            masked.add(j)
-            i = j + 1
-            continue
-        if word in _VALUE_AFTER and i + 1 < len(words) and not words[i + 1].endswith("-mode"):
-            masked.add(i + 1)
-            i += 2
-            continue
-        if word == "community" and i + 1 < len(words):
-            j = i + 1
-            if words[j].lower() in {"read", "write"} and j + 1 < len(words):
-                j += 1
-            if words[j].lower() in {"cipher", "simple"} and j + 1 < len(words):
-                j += 1
-            masked.add(j)
-            i = j + 1
-            continue
-        i += 1
+            secret = _past(words, i + 2, _SECRET_TYPES)
+        elif word in _VALUE_AFTER and i + 1 < len(words) and not words[i + 1].endswith("-mode"):
+            secret = i + 1
+        elif word == "community" and i + 1 < len(words):
+            secret = _past(words, i + 1, {"read", "write"}, {"cipher", "simple"})
+        if secret is None:
+            i += 1
+        else:
+            masked.add(secret)
+            i = secret + 1
     masked = {k for k in masked if k < len(words)}
     if not masked:
         return text

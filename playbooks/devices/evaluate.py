@@ -23,7 +23,7 @@ from ..results import (
     EvidenceItem,
     EvidenceKind,
     ResultStatus,
-    make_result,
+    make_results,
     sha256_text,
 )
 from .configtree import ConfigFile, Line, excerpt
@@ -261,29 +261,19 @@ def check_device(
         verdict, evidence = _judge(
             control=control, facts=facts, policy=policy, files=files, inv=inv, device=device
         )
-        for system in systems:
-            sys_level = system.check_level
-            if not control.applies_at(sys_level):
-                continue
-            rows.append(
-                make_result(
-                    control=control,
-                    level=sys_level,
-                    system_id=system.id,
-                    owner=system.owner,
-                    asset_id=device.name,
-                    host=str(device.mgmt_address),
-                    result=verdict.result,
-                    finding=verdict.finding,
-                    evidence=evidence,
-                    collected_at=collected_at,
-                    remediation_hint=(
-                        spec.hints.get(control.check_id)
-                        if verdict.result is ResultStatus.failed
-                        else None
-                    ),
-                )
-            )
+        rows += make_results(
+            control=control,
+            systems=systems,
+            asset_id=device.name,
+            host=str(device.mgmt_address),
+            result=verdict.result,
+            finding=verdict.finding,
+            evidence=evidence,
+            collected_at=collected_at,
+            remediation_hint=(
+                spec.hints.get(control.check_id) if verdict.result is ResultStatus.failed else None
+            ),
+        )
     return rows
 
 

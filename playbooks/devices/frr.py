@@ -30,6 +30,7 @@ from ..roles.mlps_hardening.module_utils.mlps_parsers import (
     sshd_options,
     time_sources,
 )
+from .common import banner
 from .configtree import ConfigFile, ConfigTree, Line
 from .facts import (
     DeviceFacts,
@@ -223,11 +224,7 @@ def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
             else "sshd ChannelTimeout session not set: vtysh sessions never time out",
             "sshd_config",
         ),
-        banner=Fact(
-            banners[0].text if banners else None,
-            tuple(ln for b in banners for ln in b.lines),
-            "" if banners else "no banner motd line",
-        ),
+        banner=banner(banners, "no banner motd line"),
         users=_users(tree, sshd),
     )
 

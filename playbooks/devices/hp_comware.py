@@ -8,19 +8,12 @@ management sources globally (``ssh server acl``), not per vty line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from functools import partial
 
-from .common import addresses, line_idle_timeout, line_protocols, local_users
-from .configtree import ConfigFile, ConfigTree, Line
-from .facts import (
-    DeviceFacts,
-    Fact,
-    PasswordStorage,
-    PlatformSpec,
-    SnmpLevel,
-    SnmpPrincipal,
-    lines_of,
-)
+from .common import local_users, snmp_agent_v3, snmp_agent_versions
+from .configtree import ConfigTree, Line
+from .facts import Fact, LocalUser, PasswordStorage, PlatformSpec, lines_of
+from .syntax import CliSyntax, Command, Servers, Switch
 
 FILES = ("running-config",)
 
@@ -51,39 +44,6 @@ def _storage(line: Line) -> PasswordStorage | None:
     return _STORAGE.get(kind, "plain")
 
 
-def _snmp_principals(tree: ConfigTree) -> Fact[tuple[SnmpPrincipal, ...]]:
-    principals: dict[str, SnmpLevel] = {}
-    groups = tree.top_lines(r"^snmp-agent group v3 ")
-    for line in groups:
-        words = line.words
-        principals[f"group {words[3]}"] = (
-            "priv" if "privacy" in words else "auth" if "authentication" in words else "noauth"
-        )
-    users = tree.top_lines(r"^snmp-agent usm-user v3 ")
-    for line in users:
-        words = line.words
-        principals[f"user {words[3]}"] = (
-            "priv"
-            if "privacy-mode" in words
-            else "auth"
-            if "authentication-mode" in words
-            else "noauth"
-        )
-    return Fact(
-        tuple(SnmpPrincipal(n, lv) for n, lv in principals.items()),
-        lines_of(groups, users),
-        "" if principals else "no snmp-agent group v3 / usm-user v3",
-    )
-
-
-def _snmp_versions(tree: ConfigTree) -> Fact[frozenset[str] | None]:
-    lines = tree.top_lines(r"^snmp-agent sys-info version ")
-    if not lines:
-        return Fact(None, (), "snmp-agent sys-info version not set (Comware default v3)")
-    words = set(lines[-1].words[3:])
-    return Fact(frozenset({"v1", "v2c", "v3"} if "all" in words else words), (lines[-1],))
-
-
 def _lockout(tree: ConfigTree) -> Fact[int | None]:
     enabled = tree.top_lines(r"^password-control enable")
     attempt_lines = tree.top_lines(r"^password-control login-attempt \d+")
@@ -105,14 +65,7 @@ def _acl(tree: ConfigTree) -> Fact[bool]:
     )
 
 
-def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
-    tree = ConfigTree(files["running-config"])
-    vtys = tree.top(r"^line vty ")
-    consoles = tree.top(r"^line (con|aux) ")
-    telnet_on = tree.top_lines(r"^telnet server enable")
-    ssh_on = tree.top_lines(r"^ssh server enable")
-    communities = tree.top_lines(r"^snmp-agent community ")
-    banners = [b for b in tree.banners if b.kind in ("login", "motd")]
+def _users(tree: ConfigTree) -> Fact[tuple[LocalUser, ...]]:
     owners: dict[int, str] = {}
     user_lines: list[Line] = []
     for node in tree.top(r"^local-user \S+"):
@@ -121,38 +74,30 @@ def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
         for line in node.child_lines(r"^password "):
             user_lines.append(line)
             owners[line.number] = node.line.words[1]
-    return DeviceFacts(
-        ssh_server=Fact(bool(ssh_on), tuple(ssh_on), "" if ssh_on else "no ssh server enable"),
-        telnet_server=Fact(
-            bool(telnet_on), tuple(telnet_on), "" if telnet_on else "telnet server off (default)"
-        ),
-        vty_protocols=line_protocols(vtys, r"^protocol inbound ", "all", 2),
-        vty_acl=_acl(tree),
-        snmp_communities=Fact(
-            len(communities), tuple(communities), "" if communities else "no snmp-agent community"
-        ),
-        snmp_versions=_snmp_versions(tree),
-        snmp_v3=_snmp_principals(tree),
-        syslog_hosts=addresses(
-            tree.top_lines(r"^info-center loghost (ipv6 )?\d"), 2, "no info-center loghost"
-        ),
-        ntp_servers=addresses(
-            tree.top_lines(r"^ntp-service unicast-server "), 2, "no ntp-service unicast-server"
-        ),
-        login_attempts=_lockout(tree),
-        idle_timeout_seconds=line_idle_timeout([*vtys, *consoles], r"^idle-timeout ", 600),
-        banner=Fact(
-            banners[0].text if banners else None,
-            tuple(ln for b in banners for ln in b.lines),
-            "" if banners else "no header login/motd",
-        ),
-        users=local_users(
-            user_lines,
-            lambda line: owners[line.number],
-            _storage,
-            "no local-user configured",
-        ),
+    return local_users(
+        user_lines, lambda line: owners[line.number], _storage, "no local-user configured"
     )
 
 
-PLATFORM = PlatformSpec(name="hp_comware", files=FILES, parse=parse, hints=HINTS)
+SYNTAX = CliSyntax(
+    vty=r"^line vty ",
+    console=r"^line (con|aux) ",
+    protocols=r"^protocol inbound ",
+    idle_timeout=r"^idle-timeout ",
+    ssh_server=Command(r"^ssh server enable", "no ssh server enable"),
+    telnet_server=Switch(r"^telnet server enable", "telnet server off (default)"),
+    vty_acl=_acl,
+    snmp_communities=Command(r"^snmp-agent community ", "no snmp-agent community"),
+    snmp_versions=partial(
+        snmp_agent_versions, missing="snmp-agent sys-info version not set (Comware default v3)"
+    ),
+    snmp_v3=partial(snmp_agent_v3, split_users=False),
+    syslog=Servers(r"^info-center loghost (ipv6 )?\d", "no info-center loghost"),
+    ntp=Servers(r"^ntp-service unicast-server ", "no ntp-service unicast-server"),
+    login_attempts=_lockout,
+    banner_kinds=("login", "motd"),
+    banner_missing="no header login/motd",
+    users=_users,
+)
+
+PLATFORM = PlatformSpec(name="hp_comware", files=FILES, parse=SYNTAX.parse, hints=HINTS)

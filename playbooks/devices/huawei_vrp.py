@@ -8,19 +8,12 @@ baseline sets it explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from functools import partial
 
-from .common import addresses, all_lines_have, line_idle_timeout, line_protocols, local_users
-from .configtree import ConfigFile, ConfigTree, Line
-from .facts import (
-    DeviceFacts,
-    Fact,
-    PasswordStorage,
-    PlatformSpec,
-    SnmpLevel,
-    SnmpPrincipal,
-    lines_of,
-)
+from .common import local_users, snmp_agent_v3, snmp_agent_versions
+from .configtree import ConfigTree, Line
+from .facts import Fact, LocalUser, PasswordStorage, PlatformSpec
+from .syntax import CliSyntax, Command, Servers, Switch
 
 FILES = ("running-config",)
 
@@ -52,37 +45,6 @@ def _storage(line: Line) -> PasswordStorage | None:
     return "plain"
 
 
-def _snmp_principals(tree: ConfigTree) -> Fact[tuple[SnmpPrincipal, ...]]:
-    principals: dict[str, SnmpLevel] = {}
-    groups = tree.top_lines(r"^snmp-agent group v3 ")
-    for line in groups:
-        words = line.words
-        principals[f"group {words[3]}"] = (
-            "priv" if "privacy" in words else "auth" if "authentication" in words else "noauth"
-        )
-    users = tree.top_lines(r"^snmp-agent usm-user v3 ")
-    modes: dict[str, set[str]] = {}
-    for line in users:
-        seen = modes.setdefault(line.words[3], set())
-        seen |= {"priv"} if "privacy-mode" in line.words else set()
-        seen |= {"auth"} if "authentication-mode" in line.words else set()
-    for user, seen in modes.items():
-        principals[f"user {user}"] = "priv" if "priv" in seen else "auth" if seen else "noauth"
-    return Fact(
-        tuple(SnmpPrincipal(n, lv) for n, lv in principals.items()),
-        lines_of(groups, users),
-        "" if principals else "no snmp-agent group v3 / usm-user v3",
-    )
-
-
-def _snmp_versions(tree: ConfigTree) -> Fact[frozenset[str] | None]:
-    lines = tree.top_lines(r"^snmp-agent sys-info version ")
-    if not lines:
-        return Fact(None, (), "snmp-agent sys-info version not set")
-    words = set(lines[-1].words[3:])
-    return Fact(frozenset({"v1", "v2c", "v3"} if "all" in words else words), (lines[-1],))
-
-
 def _lockout(tree: ConfigTree) -> Fact[int | None]:
     lines = tree.any_lines(r"^local-aaa-user wrong-password ") + tree.any_lines(
         r"^local-user \S+ state block fail-times "
@@ -96,49 +58,36 @@ def _lockout(tree: ConfigTree) -> Fact[int | None]:
     return Fact(attempts, tuple(lines), "" if lines else "no local-aaa-user wrong-password")
 
 
-def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
-    tree = ConfigTree(files["running-config"])
-    vtys = tree.top(r"^user-interface vty ")
-    consoles = tree.top(r"^user-interface (con|console) ")
-    telnet_on = tree.top_lines(r"^telnet (ipv6 )?server enable")
-    telnet_off = tree.top_lines(r"^undo telnet (ipv6 )?server enable")
-    ssh_on = tree.top_lines(r"^stelnet (ipv4 |ipv6 )?server enable")
-    communities = tree.top_lines(r"^snmp-agent community ")
-    banners = [b for b in tree.banners if b.kind in ("login", "shell")]
-    return DeviceFacts(
-        ssh_server=Fact(bool(ssh_on), tuple(ssh_on), "" if ssh_on else "no stelnet server enable"),
-        telnet_server=Fact(
-            bool(telnet_on) and not telnet_off,
-            lines_of(telnet_on, telnet_off),
-            "" if telnet_on or telnet_off else "telnet server not set (off by default)",
-        ),
-        vty_protocols=line_protocols(vtys, r"^protocol inbound ", "all", 2),
-        vty_acl=all_lines_have(vtys, r"^acl (ipv6 )?\S+ inbound"),
-        snmp_communities=Fact(
-            len(communities), tuple(communities), "" if communities else "no snmp-agent community"
-        ),
-        snmp_versions=_snmp_versions(tree),
-        snmp_v3=_snmp_principals(tree),
-        syslog_hosts=addresses(
-            tree.top_lines(r"^info-center loghost (ipv6 )?\d"), 2, "no info-center loghost"
-        ),
-        ntp_servers=addresses(
-            tree.top_lines(r"^ntp-service unicast-server "), 2, "no ntp-service unicast-server"
-        ),
-        login_attempts=_lockout(tree),
-        idle_timeout_seconds=line_idle_timeout([*vtys, *consoles], r"^idle-timeout ", 600),
-        banner=Fact(
-            banners[0].text if banners else None,
-            tuple(ln for b in banners for ln in b.lines),
-            "" if banners else "no header login/shell information",
-        ),
-        users=local_users(
-            tree.any_lines(r"^local-user \S+"),
-            lambda line: line.words[1],
-            _storage,
-            "no local-user configured",
-        ),
+def _users(tree: ConfigTree) -> Fact[tuple[LocalUser, ...]]:
+    return local_users(
+        tree.any_lines(r"^local-user \S+"),
+        lambda line: line.words[1],
+        _storage,
+        "no local-user configured",
     )
 
 
-PLATFORM = PlatformSpec(name="huawei_vrp", files=FILES, parse=parse, hints=HINTS)
+SYNTAX = CliSyntax(
+    vty=r"^user-interface vty ",
+    console=r"^user-interface (con|console) ",
+    protocols=r"^protocol inbound ",
+    idle_timeout=r"^idle-timeout ",
+    ssh_server=Command(r"^stelnet (ipv4 |ipv6 )?server enable", "no stelnet server enable"),
+    telnet_server=Switch(
+        r"^telnet (ipv6 )?server enable",
+        "telnet server not set (off by default)",
+        off=r"^undo telnet (ipv6 )?server enable",
+    ),
+    vty_acl=r"^acl (ipv6 )?\S+ inbound",
+    snmp_communities=Command(r"^snmp-agent community ", "no snmp-agent community"),
+    snmp_versions=partial(snmp_agent_versions, missing="snmp-agent sys-info version not set"),
+    snmp_v3=partial(snmp_agent_v3, split_users=True),
+    syslog=Servers(r"^info-center loghost (ipv6 )?\d", "no info-center loghost"),
+    ntp=Servers(r"^ntp-service unicast-server ", "no ntp-service unicast-server"),
+    login_attempts=_lockout,
+    banner_kinds=("login", "shell"),
+    banner_missing="no header login/shell information",
+    users=_users,
+)
+
+PLATFORM = PlatformSpec(name="huawei_vrp", files=FILES, parse=SYNTAX.parse, hints=HINTS)

@@ -226,16 +226,19 @@ def tmout(ctx: Ctx) -> Outcome:
     return _verdict(ok), f"TMOUT={shown} (need 1..{limit})", items
 
 
+def _sshd_says_no(ctx: Ctx, option: str) -> Outcome:
+    """An sshd option that passes when it is ``no`` (``PermitRootLogin``...)."""
+    values, item, _ = _sshd(ctx, [option.lower()])
+    value = values.get(option.lower(), "?")
+    return _verdict(value == "no"), f"{option} {value}", [item]
+
+
 def ssh_emptypw(ctx: Ctx) -> Outcome:
-    values, item, _ = _sshd(ctx, ["permitemptypasswords"])
-    value = values.get("permitemptypasswords", "?")
-    return _verdict(value == "no"), f"PermitEmptyPasswords {value}", [item]
+    return _sshd_says_no(ctx, "PermitEmptyPasswords")
 
 
 def ssh_rootlogin(ctx: Ctx) -> Outcome:
-    values, item, _ = _sshd(ctx, ["permitrootlogin"])
-    value = values.get("permitrootlogin", "?")
-    return _verdict(value == "no"), f"PermitRootLogin {value}", [item]
+    return _sshd_says_no(ctx, "PermitRootLogin")
 
 
 def ssh_clientalive(ctx: Ctx) -> Outcome:
