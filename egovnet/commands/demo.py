@@ -53,6 +53,12 @@ def demo_steps(state_dir: Path) -> list[Step]:
             ("config", "push", "--commit", *lab, "--no-diff"),
             True,
         ),
+        Step("Drift check: every device as intended", ("config", "drift", *lab, "--no-diff"), True),
+        Step(
+            "LLDP discovery through the FRR NAPALM driver vs the intended links",
+            ("topology", "discover", *lab, "--via", "napalm"),
+            True,
+        ),
         Step(
             "Start monitoring (exporter, Prometheus, Alertmanager)", ("monitor", "up", *lab), True
         ),
