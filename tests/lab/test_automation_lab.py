@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,19 +22,17 @@ from inventory.models import Platform
 from lab import frr
 from tests.conftest import REPO, run_egovnet
 from tests.lab.conftest import SessionLab
+from tests.lab.snmp_access import (
+    frr_driver,
+    give_v2c,
+    legacy,
+    v2c_answers,
+    v2c_section,
+    v3_answers,
+    wait_for,
+)
 
 pytestmark = pytest.mark.lab
-
-SYS_NAME = ".1.3.6.1.2.1.1.5.0"
-
-
-def frr_driver(lab: SessionLab, device: str) -> Any:
-    import napalm
-
-    params = lab.netmiko_params(device)
-    return napalm.get_network_driver("frr")(
-        params["host"], params["username"], params["password"], timeout=30
-    )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -46,56 +42,6 @@ def _give_legacy_devices_v2c_back(lab: SessionLab) -> Iterator[None]:
     yield
     for device in legacy(lab):
         give_v2c(lab, device)
-
-
-def v2c_section(lab: SessionLab, device: str) -> str:
-    return f"host-service snmpd\n rocommunity {lab.community(device)} 172.31.0.0/16\nexit\n"
-
-
-def give_v2c(lab: SessionLab, device: str) -> None:
-    """The device's v2c community back, merged through the FRR driver as an engineer
-    would (the ``host-service snmpd`` context goes to the device agent, not vtysh)."""
-    conn = frr_driver(lab, device)
-    conn.open()
-    try:
-        conn.load_merge_candidate(config=v2c_section(lab, device))
-        assert "rocommunity" in conn.compare_config(), device
-        conn.commit_config()
-        assert "rocommunity" in conn.get_config(retrieve="running")["running"]
-    finally:
-        conn.close()
-    assert wait_for(partial(v2c_answers, lab, device), 10), f"{device}: v2c not back"
-
-
-def legacy(lab: SessionLab) -> list[str]:
-    return [d.name for d in lab.inventory.devices if d.legacy_snmp_profile]
-
-
-def snmpget(lab: SessionLab, device: str, *auth: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["snmpget", *auth, "-t", "1", "-r", "1", "-On", lab.mgmt_address(device), SYS_NAME],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-def v3_answers(lab: SessionLab, device: str) -> bool:
-    u = lab.snmp_user(device)
-    done = snmpget(
-        lab,
-        device,
-        *("-v3", "-l", "authPriv", "-u", u.user, "-a", u.auth_protocol, "-A", u.auth_key),
-        *("-x", u.priv_protocol, "-X", u.priv_key),
-    )
-    return done.returncode == 0 and device in done.stdout
-
-
-def v2c_answers(lab: SessionLab, device: str) -> bool:
-    community = lab.community(device) or "public"
-    done = snmpget(lab, device, "-v2c", "-c", community)
-    return done.returncode == 0 and device in done.stdout
 
 
 def config(lab: SessionLab, *args: str, expect: int | None = 0) -> dict[str, Any]:
@@ -135,15 +81,6 @@ def configure(lab: SessionLab, device: str, *commands: str) -> None:
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def wait_for(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.5)
-    return check()
 
 
 def link_ends(lab: SessionLab) -> list[tuple[str, str, str, str]]:
