@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from gufo.snmp.sync import SnmpSession
 
@@ -98,7 +99,32 @@ def write_data(data_dir: Path, community: str, snmprec: str) -> Path:
     return path
 
 
-class Simulator:
+class _OwnProcess:
+    """A daemon we started and own by its PID; a context manager that stops it on exit."""
+
+    process: subprocess.Popen[bytes] | None = None
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 10 s: only the process this object started."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        self.process = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class Simulator(_OwnProcess):
     """One snmpsim process serving ``data_dir`` on ``endpoints``; a context manager."""
 
     def __init__(
@@ -159,24 +185,6 @@ class Simulator:
                     self.stop()
                     raise CollectorError(f"snmpsim did not answer on {host}:{port}") from None
                 time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.process = None
-
-    def __enter__(self) -> Simulator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @dataclass(frozen=True)
@@ -250,7 +258,7 @@ class AgentUser:
     priv_key: str
 
 
-class NetSnmpAgent:
+class NetSnmpAgent(_OwnProcess):
     """A real net-snmp ``snmpd`` on given addresses, optionally inside a network namespace.
 
     Persistent state goes to its own directory (snmpd rewrites an ``snmpd.conf`` there), the
@@ -335,21 +343,3 @@ class NetSnmpAgent:
             return self.log_file.exists() and "NET-SNMP version" in self.log_file.read_text()
         except Exception:  # not up yet
             return False
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.process = None
-
-    def __enter__(self) -> NetSnmpAgent:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

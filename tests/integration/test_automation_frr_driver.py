@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import napalm
@@ -90,14 +91,11 @@ def device(net: tuple[T6Network, FrrDevice, FrrDevice]) -> Iterator[FrrDevice]:
     """r1, put back to its initial config after each test."""
     network, r1, _ = net
     yield r1
-    drv = driver(network, r1)
-    try:
+    with session(network, r1) as drv:
         if drv.has_pending_commit():
             drv.confirm_commit()
         drv.load_replace_candidate(config=INITIAL)
         drv.commit_config()
-    finally:
-        drv.close()
 
 
 def driver(network: T6Network, dev: FrrDevice, **optional: Any) -> Any:
@@ -105,6 +103,16 @@ def driver(network: T6Network, dev: FrrDevice, **optional: Any) -> Any:
     drv = cls(dev.address, USER, network.password, timeout=20, optional_args=optional)
     drv.open()
     return drv
+
+
+@contextmanager
+def session(network: T6Network, dev: FrrDevice, **optional: Any) -> Iterator[Any]:
+    """An open FRR driver session, closed on the way out."""
+    drv = driver(network, dev, **optional)
+    try:
+        yield drv
+    finally:
+        drv.close()
 
 
 def running(dev: FrrDevice) -> str:
@@ -115,8 +123,7 @@ def running(dev: FrrDevice) -> str:
 
 def test_found_by_napalm_and_getters(net: tuple[T6Network, FrrDevice, FrrDevice]) -> None:
     network, r1, _ = net
-    drv = driver(network, r1)
-    try:
+    with session(network, r1) as drv:
         facts = drv.get_facts()
         assert facts["vendor"] == "FRRouting" and facts["os_version"].startswith("8.")
         assert facts["hostname"] == "r1"
@@ -133,16 +140,13 @@ def test_found_by_napalm_and_getters(net: tuple[T6Network, FrrDevice, FrrDevice]
             neighbors = drv.get_lldp_neighbors()
             time.sleep(0.5)
         assert neighbors["eth1"] == [{"hostname": "r2", "port": "eth1"}]
-    finally:
-        drv.close()
 
 
 def test_diff_commit_converges_and_is_saved(
     net: tuple[T6Network, FrrDevice, FrrDevice], device: FrrDevice
 ) -> None:
     network, _, _ = net
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         before = running(device)
         drv.load_replace_candidate(config=CANDIDATE)
         diff = drv.compare_config()
@@ -156,24 +160,19 @@ def test_diff_commit_converges_and_is_saved(
         saved = (device.confdir / "frr.conf").read_text(encoding="utf-8")
         assert " ip ospf cost 10" in saved  # write memory after the commit
         assert not drv.has_pending_commit()
-    finally:
-        drv.close()
 
 
 def test_failed_line_restores_the_previous_config(
     net: tuple[T6Network, FrrDevice, FrrDevice], device: FrrDevice
 ) -> None:
     network, _, _ = net
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         before = running(device)
         bad = CANDIDATE.replace(" ip ospf cost 10\n", " ip ospf cost 20\n ip ospf bogus 1\n")
         drv.load_replace_candidate(config=bad)
         with pytest.raises(CommitError, match=r"bogus.*previous config restored"):
             drv.commit_config()
         assert running(device) == before
-    finally:
-        drv.close()
 
 
 def test_revert_in_reverts_on_the_device_after_the_session_is_gone(
@@ -191,19 +190,15 @@ def test_revert_in_reverts_on_the_device_after_the_session_is_gone(
     while time.monotonic() < deadline and running(device) != before:
         time.sleep(0.5)
     assert running(device) == before
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         assert not drv.has_pending_commit()
-    finally:
-        drv.close()
 
 
 def test_confirm_keeps_the_commit(
     net: tuple[T6Network, FrrDevice, FrrDevice], device: FrrDevice
 ) -> None:
     network, _, _ = net
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         drv.load_replace_candidate(config=CANDIDATE)
         drv.commit_config(revert_in=2)
         drv.load_replace_candidate(config=CANDIDATE)
@@ -215,8 +210,6 @@ def test_confirm_keeps_the_commit(
         assert " ip ospf cost 10" in running(device)
         with pytest.raises(CommitConfirmException):
             drv.confirm_commit()
-    finally:
-        drv.close()
 
 
 def test_rollback_from_a_new_session_uses_the_devices_rollback_point(
@@ -228,39 +221,30 @@ def test_rollback_from_a_new_session_uses_the_devices_rollback_point(
     drv.load_replace_candidate(config=CANDIDATE)
     drv.commit_config()
     drv.close()
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         drv.rollback()
         assert running(device) == before
-    finally:
-        drv.close()
 
 
 def test_merge_adds_without_removing(
     net: tuple[T6Network, FrrDevice, FrrDevice], device: FrrDevice
 ) -> None:
     network, _, _ = net
-    drv = driver(network, device)
-    try:
+    with session(network, device) as drv:
         drv.load_merge_candidate(config="interface eth1\n description merged\nexit\n")
         assert drv.compare_config() == "  interface eth1\n+  description merged\n"
         drv.commit_config()
         text = running(device)
         assert " description merged" in text and " ip ospf cost 50" in text
-    finally:
-        drv.close()
 
 
 def test_without_the_agent_revert_in_is_refused_before_any_change(
     net: tuple[T6Network, FrrDevice, FrrDevice], device: FrrDevice
 ) -> None:
     network, _, _ = net
-    drv = driver(network, device, agent=False)
-    try:
+    with session(network, device, agent=False) as drv:
         before = running(device)
         drv.load_replace_candidate(config=CANDIDATE)
         with pytest.raises(Exception, match="agent"):
             drv.commit_config(revert_in=30)
         assert running(device) == before
-    finally:
-        drv.close()
