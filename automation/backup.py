@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "egovnet",

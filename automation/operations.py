@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from nornir.core import Nornir
 
-from egovnet.errors import AutomationInputError
+from base.errors import AutomationInputError
 
 from .backup import BackupRun
 from .platforms import platform_spec

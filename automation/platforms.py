@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 from inventory.models import Platform
 
 from . import syntaxes

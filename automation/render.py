@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import jinja2
 
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 from inventory.models import Platform
 
 from .intent import DeviceIntent

@@ -18,7 +18,7 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from egovnet.errors import AutomationInputError
+from base.errors import AutomationInputError
 
 #: what ``--filter key=value`` may name, and where the value lives on a Nornir host
 FILTER_KEYS = ("site", "tier", "role", "platform", "production_platform")
@@ -150,4 +150,4 @@ def one_line(exc: BaseException | None) -> str:
     if exc is None:
         return "unknown error"
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if type(exc).__module__ != "egovnet.errors" else text
+    return f"{type(exc).__name__}: {text}" if type(exc).__module__ != "base.errors" else text

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 
 from .confdiff import ConfigChange, diff_text
 from .platforms import ApplyMode, PlatformSpec, SessionKind

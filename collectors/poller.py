@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from gufo.snmp import NoSuchInstance, SnmpAuthError, SnmpDecodeError, SnmpError
 
-from egovnet.errors import CollectorError
+from base.errors import CollectorError
 
 from .counters import Counter32, agent_restarted
 from .oids import BASE_COLUMNS, FALLBACK_OF, IF_DESCR, IF_NAME, SYS_NAME, SYS_UPTIME

@@ -15,7 +15,7 @@ from gufo.snmp import (
     User,
 )
 
-from egovnet.errors import CollectorError
+from base.errors import CollectorError
 
 from .targets import SnmpCredentials, SnmpTarget
 from .transport import SnmpClient

@@ -22,7 +22,7 @@ from typing import Self
 
 from gufo.snmp.sync import SnmpSession
 
-from egovnet.errors import CollectorError
+from base.errors import CollectorError
 
 from .oids import SYS_NAME, SYS_UPTIME, Column
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from egovnet.errors import InventoryError
+from base.errors import InventoryError
 from inventory.catalog import Inventory
 from inventory.models import Device, SnmpProfile
 from inventory.secrets import Secret, SecretStore

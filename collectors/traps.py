@@ -21,7 +21,7 @@ from pysnmp.carrier.asyncio.dgram import udp
 from pysnmp.entity import config, engine
 from pysnmp.entity.rfc3413 import ntfrcv
 
-from egovnet.errors import CollectorError
+from base.errors import CollectorError
 
 from .linkstate import LinkEvent, decode_link_event
 from .targets import SnmpCredentials

@@ -22,7 +22,7 @@ import typer
 from typer import _click as click
 from typer.core import MarkupMode, TyperCommand, TyperGroup
 
-from egovnet.errors import EgovnetError, InventoryErrors
+from base.errors import EgovnetError, InventoryErrors
 
 MARKUP: MarkupMode = "rich"
 

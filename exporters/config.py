@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from egovnet.errors import ExporterConfigError, InventoryError, SourceLocation
+from base.errors import ExporterConfigError, InventoryError, SourceLocation
 from inventory.yamlsource import Located, load_located
 
 M = TypeVar("M", bound=BaseModel)

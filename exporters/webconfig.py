@@ -29,7 +29,7 @@ from typing import Literal
 import bcrypt
 from pydantic import BaseModel, ConfigDict, Field
 
-from egovnet.errors import ExporterConfigError, SourceLocation
+from base.errors import ExporterConfigError, SourceLocation
 from inventory.yamlsource import Located
 
 from .config import load_model

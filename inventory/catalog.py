@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from egovnet.errors import SourceLocation
+from base.errors import SourceLocation
 
 from .models import (
     MIGRATED_STATUSES,

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from egovnet.errors import InventoryError, InventoryErrors, SourceLocation
+from base.errors import InventoryError, InventoryErrors, SourceLocation
 
 from .catalog import Inventory
 from .models import CredentialProfile, Device, Link, Policy, Profile, Site, SnmpProfile, System

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from egovnet.errors import SecretMissingError
+from base.errors import SecretMissingError
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from egovnet.errors import InventoryError
+from base.errors import InventoryError
 
 from .catalog import Inventory
 from .models import LinkEnd, Role

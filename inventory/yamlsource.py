@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from egovnet.errors import InventoryError, SourceLocation
+from base.errors import InventoryError, SourceLocation
 
 PathKey = tuple[str | int, ...]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from egovnet.errors import LabError, LabUsageError
+from base.errors import LabError, LabUsageError
 from inventory.catalog import Inventory
 
 from . import frr, lldp, names, netdev, procs, servers, shell, snmpcheck, snmpd, sshd

@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from egovnet.errors import LabError, LabUsageError
+from base.errors import LabError, LabUsageError
 from inventory.catalog import Inventory
 from inventory.secrets import read_secrets_file
 

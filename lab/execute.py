@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from egovnet.errors import LabError
+from base.errors import LabError
 
 from . import procs, servers, shell
 from .running import RunningLab, open_lab

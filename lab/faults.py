@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from egovnet.errors import LabError, LabUsageError
+from base.errors import LabError, LabUsageError
 
 from . import frr, netdev, procs
 from .bringup import Progress, restart_nodes

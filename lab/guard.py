@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from egovnet.errors import LabNotUpError, LabUsageError
+from base.errors import LabNotUpError, LabUsageError
 from inventory.catalog import Inventory
 from inventory.models import Device
 

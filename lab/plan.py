@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from egovnet.errors import InventoryError, InventoryErrors
+from base.errors import InventoryError, InventoryErrors
 from inventory.catalog import Inventory
 from inventory.models import Device, Link, LinkKind, Role
 

@@ -7,7 +7,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from egovnet.errors import LabUsageError
+from base.errors import LabUsageError
 
 from .frr import DAEMON_DIR, DAEMONS
 

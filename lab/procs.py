@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from egovnet.errors import LabError
+from base.errors import LabError
 
 from .shell import TOOL_ENV
 from .state import ProcessRecord

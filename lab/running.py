@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from egovnet.errors import LabUsageError
+from base.errors import LabUsageError
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from egovnet.errors import LabError
+from base.errors import LabError
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -31,7 +31,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from egovnet.errors import LabError
+from base.errors import LabError
 
 STATE_FORMAT = 1
 RUN_DIR = Path("/run/egovnet")

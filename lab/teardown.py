@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from egovnet.errors import LabError
+from base.errors import LabError
 
 from . import frr, names, netdev, procs
 from .paths import LabPaths

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from egovnet.errors import LabError, LabUsageError
+from base.errors import LabError, LabUsageError
 
 from . import shell
 from .preflight import TRAFFIC_TOOLS, require_tools

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from egovnet.errors import AuditError
+from base.errors import AuditError
 
 PLAYBOOK_DIR = Path(__file__).resolve().parent
 _RECAP = re.compile(

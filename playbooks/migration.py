@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory, migrated_ratio
 from inventory.models import MIGRATED_STATUSES, MigrationStatus, System
 

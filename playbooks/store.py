@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 
 from .atomic import write_text
 from .results import CheckResult

@@ -21,7 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
-from egovnet.errors import DiagramError, TopologyError
+from base.errors import DiagramError, TopologyError
 from inventory.catalog import Inventory
 
 OPER_UP = "egovnet_interface_oper_up"

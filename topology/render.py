@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from enum import StrEnum
 
-from egovnet.errors import DiagramError
+from base.errors import DiagramError
 
 
 class Format(StrEnum):

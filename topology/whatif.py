@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from egovnet.errors import TopologyError
+from base.errors import TopologyError
 from inventory.models import Role
 
 from .findings import Record, SiteRef, site_refs

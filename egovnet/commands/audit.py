@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from base.errors import AuditError, AuditInputError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -23,7 +24,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import AuditError, AuditInputError
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
 from inventory.models import Role

@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from base.errors import BandwidthError, BandwidthInputError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -21,7 +22,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import BandwidthError, BandwidthInputError
 from exporters.bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
 from exporters.bandwidth.iperf import IperfSpec
 from exporters.bandwidth.run import run_tests, select_circuits

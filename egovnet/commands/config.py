@@ -23,6 +23,7 @@ from rich.table import Table
 from automation import operations
 from automation.runner import DeviceOutcome, Status, make_nornir, select
 from automation.workspace import Workspace
+from base.errors import AutomationInputError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -33,7 +34,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import AutomationInputError
 from lab.guard import device_targets, require_lab_routes
 
 app = typer.Typer(

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from base.errors import ExporterConfigError, SourceLocation
 from egovnet.commands.common import InventoryOpt, ProfileOpt, StateDirOpt, err_console, settings
-from egovnet.errors import ExporterConfigError, SourceLocation
 from exporters.config import ExporterConfig, TrapConfig, load_exporter_config, parse_host_port
 from inventory.loader import load_inventory
 from inventory.secrets import SecretStore

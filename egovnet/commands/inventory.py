@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from base.errors import InventoryError, InventoryErrors
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -18,7 +19,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import InventoryError, InventoryErrors
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
 from inventory.views import InventorySummary, summarize

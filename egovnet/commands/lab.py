@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import lab
+from base.errors import LabUsageError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -25,7 +26,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import LabUsageError
 from lab.faults import check_mode
 from lab.preflight import require_root
 

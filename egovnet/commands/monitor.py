@@ -11,6 +11,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from base.errors import MonitorConfigError, MonitorError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -20,7 +21,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import MonitorConfigError, MonitorError
 from egovnet.settings import Settings
 from exporters.monitor.dashboards import check_dashboards, load_dashboards, panel_queries
 from exporters.monitor.generate import check_files, generate, write_files

@@ -14,6 +14,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from base.errors import DiscoveryError, TopologyError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -24,7 +25,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.errors import DiscoveryError, TopologyError
 from egovnet.settings import Settings
 from inventory.catalog import Inventory
 from inventory.models import Device, Platform, Role

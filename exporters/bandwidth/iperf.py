@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from egovnet.errors import BandwidthError
+from base.errors import BandwidthError
 
 IPERF3 = "iperf3"
 

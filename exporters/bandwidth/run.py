@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from egovnet.errors import BandwidthInputError, EgovnetError
+from base.errors import BandwidthInputError, EgovnetError
 from inventory.catalog import Circuit, Inventory
 from inventory.models import Tier
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from egovnet.errors import BandwidthError
+from base.errors import BandwidthError
 from inventory.catalog import Circuit
 
 from .iperf import IPERF3, IperfReport, IperfSpec, client_argv, parse_report, server_argv

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from egovnet.errors import BandwidthInputError, InventoryError
+from base.errors import BandwidthInputError, InventoryError
 from inventory.catalog import Inventory
 from inventory.yamlsource import load_located
 

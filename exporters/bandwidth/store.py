@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from egovnet.errors import BandwidthError
+from base.errors import BandwidthError
 
 from .assess import BandwidthResult
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from egovnet.errors import MonitorConfigError, MonitorError
+from base.errors import MonitorConfigError, MonitorError
 
 from .health import QueryResult, instant_query
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from egovnet.errors import MonitorConfigError
+from base.errors import MonitorConfigError
 
 _UNITS_MS: tuple[tuple[str, int], ...] = (
     ("y", 365 * 24 * 3600 * 1000),

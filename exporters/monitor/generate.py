@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from egovnet.errors import MonitorError
+from base.errors import MonitorError
 from inventory.catalog import Inventory
 
 from .alertmanager import alertmanager_config

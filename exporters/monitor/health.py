@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from egovnet.errors import MonitorError
+from base.errors import MonitorError
 
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from egovnet.errors import MonitorConfigError
+from base.errors import MonitorConfigError
 
 from .durations import parse_duration
 

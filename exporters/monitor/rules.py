@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from egovnet.errors import MonitorConfigError, MonitorError
+from base.errors import MonitorConfigError, MonitorError
 
 from .durations import format_duration, parse_duration, scale_duration
 from .options import MonitorOptions

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from egovnet.errors import MonitorError
+from base.errors import MonitorError
 
 from .health import http_ok
 from .options import split_host_port

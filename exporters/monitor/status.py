@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from egovnet.errors import MonitorError
+from base.errors import MonitorError
 
 from .health import (
     AlertmanagerAlert,

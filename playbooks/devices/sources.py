@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 
 from .configtree import ConfigFile
 

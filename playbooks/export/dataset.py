@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory
 
 from ..assets import EXTRANET_ID, SystemRef, all_system_refs, asset_type

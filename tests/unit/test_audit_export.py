@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory
 from playbooks.atomic import write_with
 from playbooks.controls import Lang

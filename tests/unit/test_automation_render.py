@@ -17,7 +17,7 @@ from ciscoconfparse2 import CiscoConfParse
 from automation.intent import build_intent, network_devices
 from automation.platforms import PLATFORMS, platform_spec
 from automation.render import TEMPLATE_FILES, Renderer
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 from inventory.catalog import Inventory
 from inventory.models import Device, LinkKind, Platform
 from inventory.secrets import SecretStore

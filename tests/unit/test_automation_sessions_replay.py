@@ -18,7 +18,7 @@ from automation.intent import build_intent
 from automation.platforms import platform_spec
 from automation.render import Renderer
 from automation.sessions import NapalmSession, NetmikoSession, Target, open_session
-from egovnet.errors import AutomationError
+from base.errors import AutomationError
 from inventory.catalog import Inventory
 from inventory.models import Platform
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-from egovnet.errors import ExporterConfigError
+from base.errors import ExporterConfigError
 from exporters.config import load_exporter_config, parse_host_port
 from exporters.webconfig import WebConfig, WebSecurity, load_web_security
 from tests.conftest import LAB_INVENTORY, run_egovnet

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from nornir import InitNornir
 
-from egovnet.errors import SecretMissingError
+from base.errors import SecretMissingError
 from inventory.catalog import Inventory
 from inventory.models import Role
 from inventory.secrets import SecretStore

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import LabUsageError
+from base.errors import LabUsageError
 from lab.preflight import TOOLS, require_searchable, require_tools
 from tests.conftest import LAB_INVENTORY, REPO, run_egovnet
 

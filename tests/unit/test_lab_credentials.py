@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import LabError, LabUsageError
+from base.errors import LabError, LabUsageError
 from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
 from lab.credentials import ensure_secrets, needed_env_names

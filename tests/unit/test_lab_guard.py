@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import LabNotUpError, LabUsageError
+from base.errors import LabNotUpError, LabUsageError
 from inventory.catalog import Inventory
 from lab.guard import (
     Route,

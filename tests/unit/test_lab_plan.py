@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import InventoryErrors
+from base.errors import InventoryErrors
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 from lab.plan import plan_lab

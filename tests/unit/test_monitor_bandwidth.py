@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from egovnet.errors import BandwidthError, BandwidthInputError
+from base.errors import BandwidthError, BandwidthInputError
 from exporters.bandwidth.assess import Verdict, assess
 from exporters.bandwidth.collector import BandwidthCollector
 from exporters.bandwidth.iperf import IperfReport, IperfSpec, client_argv, parse_report

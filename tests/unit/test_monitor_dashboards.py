@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from egovnet.errors import MonitorConfigError
+from base.errors import MonitorConfigError
 from exporters.monitor.dashboards import (
     DASHBOARD_DIR,
     load_dashboard,

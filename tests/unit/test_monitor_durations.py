@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from egovnet.errors import MonitorConfigError
+from base.errors import MonitorConfigError
 from exporters.monitor.durations import format_duration, parse_duration, scale_duration
 
 pytestmark = pytest.mark.unit

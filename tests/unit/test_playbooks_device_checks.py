@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory
 from inventory.models import ManagementPolicy, Platform
 from playbooks.assets import extranet

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory
 from playbooks.controls import AssetType, controls_for
 from playbooks.linux import RawHostAudit, rows_for_host

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from egovnet.errors import AuditInputError
+from base.errors import AuditInputError
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 from playbooks.migration import BlockerKind, Flag, migration_metrics, migration_report

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
-from egovnet.errors import TopologyError
+from base.errors import TopologyError
 from inventory.catalog import Inventory
 from tests.conftest import run_egovnet
 from tests.unit.topology_helpers import egovnet

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from egovnet.errors import DiscoveryError
+from base.errors import DiscoveryError
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 from inventory.models import Platform, Role

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from egovnet.errors import TopologyError
+from base.errors import TopologyError
 from inventory.catalog import Inventory
 from inventory.models import Device
 from tests.conftest import run_egovnet

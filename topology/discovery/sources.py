@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from egovnet.errors import DiscoveryError
+from base.errors import DiscoveryError
 from inventory.catalog import Inventory
 from inventory.models import Device, Platform
 

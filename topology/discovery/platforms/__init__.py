@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from egovnet.errors import DiscoveryError
+from base.errors import DiscoveryError
 from inventory.models import Platform
 
 from ..models import Neighbor

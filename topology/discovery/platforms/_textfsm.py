@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from egovnet.errors import DiscoveryError
+from base.errors import DiscoveryError
 
 from ..interfaces import remote_port
 from ..models import Neighbor

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from egovnet.errors import DiscoveryError
+from base.errors import DiscoveryError
 
 from ..interfaces import remote_port
 from ..models import Neighbor

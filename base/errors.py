@@ -1,11 +1,13 @@
 """The one exception root of egovnet.
 
-This module is a leaf (it imports nothing of the project), so every domain package may
-raise its errors without depending on the CLI glue around it::
+This module is a leaf in ``base/``, the ground floor: it imports nothing of the project, so every
+domain package may raise its errors without depending on the CLI glue around it::
 
     EgovnetError
-    ├── InventoryError (ValueError)       bad source of truth: file, line, field
-    │   └── InventoryErrors               several of them, all reported at once
+    ├── LocatedError (ValueError)         bad input located to file, line and field
+    │   ├── InventoryError                bad source of truth
+    │   └── ExporterConfigError           a bad exporter or web config file
+    ├── InventoryErrors (ValueError)      several inventory errors, all reported at once
     ├── SecretMissingError (LookupError)  a referenced secret is in neither env nor file
     ├── LabError (RuntimeError)           the emulated network could not be built or changed
     │   └── LabUsageError (ValueError)    not root, a missing package, a bad lab option or name
@@ -22,7 +24,6 @@ raise its errors without depending on the CLI glue around it::
     │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
     ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
     │   └── BandwidthInputError (ValueError) an unknown site/tier or a bad test option
-    └── ExporterConfigError (ValueError)  a bad exporter or web config file: file, line, field
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -51,8 +52,8 @@ class SourceLocation:
         return f"{self.file}:{self.line}: {self.field}"
 
 
-class InventoryError(EgovnetError, ValueError):
-    """One problem in the source of truth, located to file, line and field."""
+class LocatedError(EgovnetError, ValueError):
+    """Bad input located to file, line and field: ``file:line: field: message``."""
 
     exit_code = 2
 
@@ -60,6 +61,10 @@ class InventoryError(EgovnetError, ValueError):
         self.location = location
         self.message = message
         super().__init__(f"{location}: {message}")
+
+
+class InventoryError(LocatedError):
+    """One problem in the source of truth, located to file, line and field."""
 
 
 class InventoryErrors(EgovnetError, ValueError):
@@ -145,12 +150,5 @@ class BandwidthInputError(BandwidthError, ValueError):
     exit_code = 2
 
 
-class ExporterConfigError(EgovnetError, ValueError):
+class ExporterConfigError(LocatedError):
     """A bad ``egovnet exporter`` config or web config file, located to file, line and field."""
-
-    exit_code = 2
-
-    def __init__(self, location: SourceLocation, message: str) -> None:
-        self.location = location
-        self.message = message
-        super().__init__(f"{location}: {message}")
