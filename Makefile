@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test lint typecheck unit integration lab bench clean
+.PHONY: setup demo test lint typecheck unit integration lab bench clean fresh-check
 
 setup:
 	@bash scripts/install-deps.sh
@@ -30,3 +30,7 @@ bench: setup
 
 clean:
 	rm -rf .egovnet .mypy_cache .ruff_cache .pytest_cache
+
+# CI: the README's two commands in a fresh Debian 12 root (scripts/fresh-check.sh).
+fresh-check:
+	@bash scripts/fresh-check.sh

@@ -3,42 +3,39 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
+from base import programs
 from base.errors import LabUsageError
 
 from .frr import DAEMON_DIR, DAEMONS
 
-#: Tool -> the Debian package that ships it (scripts/install-deps.sh installs them all).
-TOOLS = {
-    "ip": "iproute2",
-    "tc": "iproute2",
-    "vtysh": "frr",
-    "snmpd": "snmpd",
-    "lldpd": "lldpd",
-    "lldpcli": "lldpd",
-    "sshd": "openssh-server",
-    "ssh-keygen": "openssh-client",
-    "unshare": "util-linux",
-    "nsenter": "util-linux",
-    "mount": "mount",
-    "chroot": "coreutils",
-    "sysctl": "procps",
-    "openssl": "openssl",
-    "ping": "iputils-ping",
-}
-TRAFFIC_TOOLS = {"iperf3": "iperf3"}
-SEARCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#: The programs ``lab up`` needs; base/programs.txt names the package of each.
+TOOLS: tuple[str, ...] = (
+    "ip",
+    "tc",
+    "vtysh",
+    "snmpd",
+    "lldpd",
+    "lldpcli",
+    "sshd",
+    "ssh-keygen",
+    "unshare",
+    "nsenter",
+    "mount",
+    "chroot",
+    "sysctl",
+    "openssl",
+    "ping",
+    *(str(DAEMON_DIR / daemon) for daemon in DAEMONS),
+)
+TRAFFIC_TOOLS: tuple[str, ...] = ("iperf3",)
 
 
-def missing_tools(tools: dict[str, str], path: str | None = None) -> list[tuple[str, str]]:
-    search = path if path is not None else os.environ.get("PATH", "") + ":" + SEARCH_PATH
-    out = [(tool, pkg) for tool, pkg in tools.items() if shutil.which(tool, path=search) is None]
-    if tools is TOOLS:
-        out += [(str(DAEMON_DIR / d), "frr") for d in DAEMONS if not (DAEMON_DIR / d).is_file()]
-    return out
+def missing_tools(tools: Iterable[str], path: str | None = None) -> list[tuple[str, str]]:
+    return programs.missing(tools, path)
 
 
 def require_root() -> None:
@@ -48,14 +45,10 @@ def require_root() -> None:
         )
 
 
-def require_tools(tools: dict[str, str] = TOOLS, path: str | None = None) -> None:
+def require_tools(tools: Iterable[str] = TOOLS, path: str | None = None) -> None:
     missing = missing_tools(tools, path)
     if missing:
-        pkgs = sorted({pkg for _, pkg in missing})
-        tool_list = ", ".join(tool for tool, _ in missing)
-        raise LabUsageError(
-            f"missing {tool_list}: install Debian package(s) {' '.join(pkgs)} (make setup)"
-        )
+        raise LabUsageError(programs.describe_missing(missing))
 
 
 def require_searchable(directory: Path) -> None:

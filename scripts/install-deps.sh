@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
-# Installs what egovnet needs on a fresh Debian 12 machine: Debian packages for the real
-# network parts (FRR, snmpd, sshd, lldpd, Prometheus, Alertmanager, iperf3, graphviz) and a
-# virtualenv (.venv) with the project and its tools. Safe to run again: it skips what is there.
+# Installs what egovnet needs on a fresh Debian 12 machine, from one declaration:
+# base/programs.txt names every external program egovnet runs and the package that brings it.
+# Debian packages (scopes host, server, test) come from apt, Python packages from pyproject.toml
+# into .venv; then every declared program is checked, and a missing one is one line naming it
+# and its package (exit 1). Safe to run again: it skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(
-  frr snmpd snmp lldpd openssh-server openssh-client iperf3
-  prometheus prometheus-alertmanager prometheus-snmp-exporter
-  graphviz iputils-ping iproute2 procps psmisc kmod
-  # the lab (lab/): password hashes for lab accounts, namespaces and mounts, and Ansible
-  # password logins to lab servers
-  openssl util-linux mount sshpass
-  # 等保 hardening (playbooks/roles/mlps_hardening): the lab servers are copy-on-write roots
-  # of this host and cannot reach a mirror, so what remediation configures must be here.
-  auditd rsyslog chrony libpam-pwquality
-  fonts-wqy-microhei
-)
+DECLARATION=base/programs.txt
+SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# declared SCOPE...: "package program" pairs of the given scopes, one per line
+declared() {
+  local want=" $* " package scope names name
+  while read -r package scope names _; do
+    case "$package" in "" | "#"*) continue ;; esac
+    [[ "$want" == *" $scope "* ]] || continue
+    IFS=, read -ra list <<<"$names"
+    for name in "${list[@]}"; do printf '%s %s\n' "$package" "$name"; done
+  done <"$DECLARATION"
+}
+
+# present PROGRAM [DIR]: an absolute path exists, or a name is found on PATH (or in DIR)
+present() {
+  if [[ "$1" == /* ]]; then [ -e "$1" ]; return; fi
+  if [ -n "${2:-}" ]; then [ -x "$2/$1" ]; return; fi
+  PATH="$PATH:$SYSTEM_PATH" command -v "$1" >/dev/null 2>&1
+}
+
+mapfile -t APT_PACKAGES < <(declared host server test | cut -d' ' -f1 | sort -u)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -37,8 +49,13 @@ if ((${#missing[@]})); then
     made_policy=1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
+    >/var/log/egovnet-apt.log 2>&1; then
+    tail -n 20 /var/log/egovnet-apt.log >&2
+    echo "install-deps: apt-get failed (full log: /var/log/egovnet-apt.log)" >&2
+    [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    exit 1
+  fi
   if [ "$made_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
@@ -59,3 +76,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   fi
   echo "$want" >"$stamp"
 fi
+
+# Every declared program must now be here: a package that no longer ships one, or a
+# program used before it was declared, stops the setup with its name.
+absent=0
+while read -r package name; do
+  if ! present "$name"; then
+    echo "install-deps: missing $name (Debian package $package)" >&2
+    absent=1
+  fi
+done < <(declared host server test)
+while read -r package name; do
+  if ! present "$name" .venv/bin; then
+    echo "install-deps: missing .venv/bin/$name (Python package $package)" >&2
+    absent=1
+  fi
+done < <(declared venv)
+exit "$absent"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,20 @@ from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 
 REPO = Path(__file__).resolve().parent.parent
+#: Set by `make fresh-check` (so by CI): a skipped test is a failure there, because a machine
+#: that the project's own scripts set up must be able to run every test.
+FORBID_SKIPS = os.environ.get("EGOVNET_FORBID_SKIPS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if FORBID_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped where skips are forbidden (EGOVNET_FORBID_SKIPS=1): {reason}"
 LAB_INVENTORY = REPO / "inventory" / "lab"
 DISTRICT_INVENTORY = REPO / "inventory" / "district"
 

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# make fresh-check: the README's two commands on a fresh Debian 12 machine.
+#
+# Builds a minimal Debian 12 root with mmdebstrap from Debian's packages (nothing but `make`
+# added), puts a clean clone of the committed HEAD in it, and inside it (chroot, with /proc,
+# /sys, /dev, /dev/pts and /run mounted) runs `make test`, then `make demo`, then the stop
+# commands the demo prints. Whatever a developer installed by hand on this host is not there,
+# so a missing install step fails here.
+#
+# Two phases, each in its own mount and PID namespace (so every mount and process dies with
+# it): `make setup` with the host's network (apt and pip need the registries), then
+# `make test` and `make demo` in a network namespace of their own with only loopback: the
+# suite and the lab cannot reach anything off the machine, and cannot collide with ports or
+# links on the host. The host's trust store (and any proxy settings in the environment) are
+# carried into the root, because this machine reaches the registries through TLS that only
+# that store accepts.
+#
+# Afterwards it checks that nothing is left on the host: no mount under the root, no process
+# inside it, no new network namespace or link; and says so.
+#
+# Environment: FRESH_SUITE=bookworm, FRESH_KEEP=1 (keep the root for a look), FRESH_WORK=DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+say() { printf 'fresh-check: %s\n' "$*"; }
+die() { printf 'fresh-check: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || { echo "fresh-check: needs root (mmdebstrap, chroot, namespaces)" >&2; exit 2; }
+commit=$(git rev-parse HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  say "note: uncommitted changes are not checked; the root gets commit ${commit:0:12}"
+fi
+
+# mmdebstrap is declared (scope ci) in base/programs.txt like every other program.
+if ! command -v mmdebstrap >/dev/null; then
+  say "apt-get install mmdebstrap"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap >/dev/null
+fi
+
+suite=${FRESH_SUITE:-bookworm}
+work=${FRESH_WORK:-$(mktemp -d /var/tmp/egovnet-fresh.XXXXXX)}
+root=$work/root
+mkdir -p "$root"
+
+links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+netns_before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
+
+cleanup() {
+  local status=$?
+  # Both phases ran in their own mount and PID namespaces, so their mounts and processes are
+  # gone; this only guards against an interrupted start.
+  if findmnt -rn -o TARGET | grep -q "^$root"; then
+    findmnt -rn -o TARGET | grep "^$root" | sort -r | xargs -r -n1 umount -l || true
+  fi
+  if [ "${FRESH_KEEP:-0}" != 1 ]; then rm -rf --one-file-system "$work"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+
+started=$(date +%s)
+say "mmdebstrap --variant=minbase --include=make $suite (Debian's packages only)"
+mmdebstrap --quiet --variant=minbase --include=make "$suite" "$root" >/dev/null 2>"$work/mmdebstrap.log" \
+  || { tail -n 20 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
+
+# The host's trust store: this machine reaches the registries through TLS that only it accepts.
+install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+say "carried into the root: the host's trust store (/etc/ssl/certs/ca-certificates.crt)"
+carried_env=()
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY PIP_INDEX_URL \
+  PIP_EXTRA_INDEX_URL PIP_DEFAULT_TIMEOUT; do
+  if [ -n "${!name:-}" ]; then carried_env+=("$name=${!name}"); fi
+done
+if ((${#carried_env[@]})); then
+  say "carried into the root from the environment: ${carried_env[*]%%=*}"
+fi
+cert=/etc/ssl/certs/ca-certificates.crt
+base_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+  LANG=C.UTF-8 TERM=dumb CI=true SSL_CERT_FILE=$cert REQUESTS_CA_BUNDLE=$cert PIP_CERT=$cert
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "${carried_env[@]}")
+
+# A clean clone of the commit: nothing uncommitted, nothing ignored (.venv, .egovnet).
+git clone -q --no-hardlinks "$repo" "$root/work/egovnet"
+git -C "$root/work/egovnet" checkout -q "$commit"
+
+# in_root NETWORK COMMAND: run COMMAND (bash) in the root, in new mount and PID namespaces;
+# NETWORK=own adds a network namespace with only loopback.
+in_root() {
+  local network=$1 command=$2 flags=(--mount --pid --fork --propagation private)
+  [ "$network" = own ] && flags+=(--net --uts --ipc)
+  unshare "${flags[@]}" /bin/bash -euo pipefail -c '
+    root=$1 network=$2; shift 2
+    [ "$network" = own ] && ip link set lo up
+    mount -t proc proc "$root/proc"
+    mount -t sysfs sysfs "$root/sys"
+    mount --rbind /dev "$root/dev"
+    mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
+    mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx"
+    mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+    exec chroot "$root" /usr/bin/env -i "$@"
+  ' in_root "$root" "$network" "${base_env[@]}" /bin/bash -euo pipefail -c "cd /work/egovnet && $command"
+}
+
+say "phase 1: make setup in the root (with this host's network: apt and pip)"
+in_root host "make setup" || die "make setup failed in the fresh root"
+
+say "phase 2: make test, then make demo and its stop commands (own network namespace: loopback only)"
+in_root own "EGOVNET_FORBID_SKIPS=1 EGOVNET_HYPOTHESIS_PROFILE=ci make test \
+  && make demo \
+  && .venv/bin/egovnet monitor down && .venv/bin/egovnet lab down \
+  && left=\$(ip netns list) && [ -z \"\$left\" ] || { echo \"lab namespaces left: \$left\" >&2; exit 1; }" \
+  || die "make test / make demo failed in the fresh root (commit ${commit:0:12})"
+
+# Nothing of the check may be left on the host.
+problems=()
+if findmnt -rn -o TARGET | grep -q "^$root"; then problems+=("mounts under $root"); fi
+for proc in /proc/[0-9]*; do
+  target=$(readlink "$proc/root" 2>/dev/null || true)
+  if [[ "$target" == "$root"* ]]; then problems+=("process ${proc#/proc/} inside the root"); fi
+done
+links_after=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+netns_after=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
+new_links=$(comm -13 <(echo "$links_before") <(echo "$links_after") | tr '\n' ' ')
+new_netns=$(comm -13 <(echo "$netns_before") <(echo "$netns_after") | tr '\n' ' ')
+[ -z "${new_links// /}" ] || problems+=("new links on the host: $new_links")
+[ -z "${new_netns// /}" ] || problems+=("new network namespaces on the host: $new_netns")
+if ((${#problems[@]})); then
+  die "left on the host: ${problems[*]}"
+fi
+say "nothing left on the host: no mounts under the root, no processes in it, no new links or namespaces"
+say "passed on a fresh $suite root in $(($(date +%s) - started)) s (commit ${commit:0:12})"
