@@ -28,6 +28,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped where skips are forbidden (EGOVNET_FORBID_SKIPS=1): {reason}"
+
+
 LAB_INVENTORY = REPO / "inventory" / "lab"
 DISTRICT_INVENTORY = REPO / "inventory" / "district"
 
