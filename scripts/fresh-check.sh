@@ -65,8 +65,15 @@ mmdebstrap --quiet --variant=minbase --include=make "$suite" "$root" >/dev/null 
   || { tail -n 20 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
 
 # The host's trust store: this machine reaches the registries through TLS that only it accepts.
-install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
-say "carried into the root: the host's trust store (/etc/ssl/certs/ca-certificates.crt)"
+# The bundle goes where no package regenerates it (ca-certificates rewrites its own when apt
+# installs it), and the local CAs go where update-ca-certificates picks them up.
+cert=/etc/egovnet-fresh/ca-certificates.crt
+install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root$cert"
+if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
+say "carried into the root: the host's trust store (/etc/ssl/certs/ca-certificates.crt as $cert, and /usr/local/share/ca-certificates)"
 carried_env=()
 for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY PIP_INDEX_URL \
   PIP_EXTRA_INDEX_URL PIP_DEFAULT_TIMEOUT; do
@@ -75,7 +82,6 @@ done
 if ((${#carried_env[@]})); then
   say "carried into the root from the environment: ${carried_env[*]%%=*}"
 fi
-cert=/etc/ssl/certs/ca-certificates.crt
 base_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
   LANG=C.UTF-8 TERM=dumb CI=true SSL_CERT_FILE=$cert REQUESTS_CA_BUNDLE=$cert PIP_CERT=$cert
   PIP_DISABLE_PIP_VERSION_CHECK=1 "${carried_env[@]}")
