@@ -12,15 +12,18 @@ step with the modules.
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import sys
 from dataclasses import dataclass
-from typing import Any
+from importlib.metadata import version
+from typing import Annotated, Any
 
 import typer
 
 # typer vendors click: these are the Command/Context types its groups and commands deal in
 from typer import _click as click
-from typer.core import MarkupMode, TyperCommand, TyperGroup
+from typer.core import MarkupMode, TyperCommand, TyperGroup, TyperOption
 
 from base.errors import EgovnetError, InventoryErrors
 
@@ -88,6 +91,46 @@ VERBS: tuple[Verb, ...] = (
 )
 
 
+_KEEP_BREAK = re.compile(r"^(\s|Example|- |\* |\$ |\x08)")
+
+
+def reflow(text: str) -> str:
+    """Join the source's hard-wrapped lines so the help wraps to the terminal's width.
+
+    Paragraphs stay apart; lines that begin an example, a list item or an indented block keep
+    their own line.
+    """
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.split("\n"):
+            if lines and line and not _KEEP_BREAK.match(line) and not lines[-1].endswith(":"):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            else:
+                lines.append(line)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _hide_flag_types(params: list[click.Parameter]) -> list[click.Parameter]:
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag:
+            param.metavar = ""
+    return params
+
+
+def tidy_help(command: click.Command) -> click.Command:
+    """Help that reads at 80 columns: reflowed text, and no ``<bool>`` after a flag."""
+    if command.help:
+        command.help = reflow(inspect.cleandoc(command.help))
+    help_option = command.get_help_option(click.Context(command))
+    _hide_flag_types([*command.params, *([help_option] if help_option else [])])
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            tidy_help(sub)
+    return command
+
+
 def load(verb: Verb) -> click.Command:
     """Import a verb's module and build its command as ``add_typer``/``command`` on the top
     app would (same markup mode, so its help renders as before)."""
@@ -98,7 +141,7 @@ def load(verb: Verb) -> click.Command:
         holder.add_typer(target, name=verb.name)
     else:
         holder.command(verb.name)(target)
-    return typer.main.get_group(holder).commands[verb.name]
+    return tidy_help(typer.main.get_group(holder).commands[verb.name])
 
 
 class LazyVerb(TyperCommand):
@@ -138,8 +181,27 @@ class VerbGroup(TyperGroup):
         for verb in VERBS:
             self.add_command(LazyVerb(verb))
 
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        return _hide_flag_types(super().get_params(ctx))
 
-def _root() -> None:
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"egovnet {version('egovnet')}")
+        raise typer.Exit()
+
+
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
     """Typer builds a group only for an app with a callback or registered commands."""
 
 
