@@ -27,9 +27,9 @@ def test_version_is_the_distributions() -> None:
 
 
 def test_reflow_joins_wrapped_lines_and_keeps_examples_and_lists() -> None:
-    text = "One paragraph wrapped\nin the source.\n\nExample: egovnet x\n  egovnet y\n- item\n- item"
+    text = "One paragraph wrapped\nin the source.\n\nExample: egovnet x\n  egovnet y\n- item\n- b"
     assert reflow(text) == (
-        "One paragraph wrapped in the source.\n\nExample: egovnet x\n  egovnet y\n- item\n- item"
+        "One paragraph wrapped in the source.\n\nExample: egovnet x\n  egovnet y\n- item\n- b"
     )
 
 
