@@ -19,9 +19,17 @@ from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
 from base.errors import AutomationInputError
+from inventory.models import Platform, Role, Tier
 
 #: what ``--filter key=value`` may name, and where the value lives on a Nornir host
 FILTER_KEYS = ("site", "tier", "role", "platform", "production_platform")
+#: The values a filter key can ever take, where the inventory's vocabulary fixes them.
+FILTER_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "tier": tuple(Tier),
+    "role": tuple(Role),
+    "platform": tuple(Platform),
+    "production_platform": tuple(Platform),
+}
 
 
 class Status(StrEnum):
@@ -89,20 +97,35 @@ def select(nr: Nornir, devices: list[str], filters: list[str]) -> Nornir:
         )
     wanted = set(devices)
     rules = parse_filters(filters)
+    _check_filter_values(nr, rules)
 
     def keep(host: Any) -> bool:
         if wanted and host.name not in wanted:
             return False
-        for key, value in rules.items():
-            have = host.platform if key == "platform" else host.data.get(key)
-            if str(have) != value:
-                return False
-        return True
+        return all(_host_value(host, key) == value for key, value in rules.items())
 
     picked = nr.filter(filter_func=keep)
     if not picked.inventory.hosts:
         raise AutomationInputError("no device matches the given names and filters")
     return picked
+
+
+def _host_value(host: Any, key: str) -> str:
+    return str(host.platform if key == "platform" else host.data.get(key))
+
+
+def _check_filter_values(nr: Nornir, rules: dict[str, str]) -> None:
+    """A filter value that no device could ever have is a typo: name it and the choices."""
+    problems = []
+    for key, value in rules.items():
+        vocabulary = FILTER_VOCABULARY.get(key)
+        if vocabulary is None:  # a site: the inventory's own site ids are the vocabulary
+            vocabulary = tuple(sorted({_host_value(h, key) for h in nr.inventory.hosts.values()}))
+        if value not in vocabulary:
+            shown = ", ".join(vocabulary[:12]) + (", ..." if len(vocabulary) > 12 else "")
+            problems.append(f"unknown {key} {value!r} (one of: {shown})")
+    if problems:
+        raise AutomationInputError("--filter: " + "; ".join(problems))
 
 
 TaskFn = Callable[..., DeviceOutcome]

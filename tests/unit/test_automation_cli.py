@@ -62,7 +62,11 @@ def test_render_filter_selects_devices(tmp_path: Path) -> None:
         (["render", "--filter", "colour=red"], "--filter 'colour=red': expected KEY=VALUE"),
         (["render", "nosuchdevice"], "unknown device(s) nosuchdevice"),
         (["render", "srv-cloud1"], "unknown device(s) srv-cloud1"),
-        (["render", "--filter", "tier=nowhere"], "no device matches"),
+        (
+            ["render", "--filter", "tier=townn"],
+            "--filter: unknown tier 'townn' (one of: city, district_core, cloud, department, town",
+        ),
+        (["render", "--filter", "tier=town", "--filter", "site=gov-cloud"], "no device matches"),
         (["push", "--commit", "--confirm-within", "5x"], "--confirm-within '5x'"),
         (["push", "--confirm-within", "5m"], "--confirm-within needs --commit"),
     ],
