@@ -19,6 +19,8 @@
 # inside it, no new network namespace or link; and says so.
 #
 # Environment: FRESH_SUITE=bookworm, FRESH_KEEP=1 (keep the root for a look), FRESH_WORK=DIR.
+# FRESH_REUSE=1 with FRESH_WORK of a kept run skips building and setup and reruns phase 2 on
+# that root with the current commit checked out (a developer's retry; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -60,20 +62,39 @@ cleanup() {
 trap cleanup EXIT
 
 started=$(date +%s)
-say "mmdebstrap --variant=minbase --include=make $suite (Debian's packages only)"
-mmdebstrap --quiet --variant=minbase --include=make "$suite" "$root" >/dev/null 2>"$work/mmdebstrap.log" \
-  || { tail -n 20 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
-
-# The host's trust store: this machine reaches the registries through TLS that only it accepts.
-# The bundle goes where no package regenerates it (ca-certificates rewrites its own when apt
-# installs it), and the local CAs go where update-ca-certificates picks them up.
-cert=/etc/egovnet-fresh/ca-certificates.crt
-install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root$cert"
-if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
-  mkdir -p "$root/usr/local/share/ca-certificates"
-  cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+if [ "${FRESH_REUSE:-0}" = 1 ] && [ -x "$root/work/egovnet/.venv/bin/python" ]; then
+  reuse=1
+  say "reusing the root in $work (FRESH_REUSE=1): phase 2 only, commit ${commit:0:12}"
+else
+  reuse=0
 fi
-say "carried into the root: the host's trust store (/etc/ssl/certs/ca-certificates.crt as $cert, and /usr/local/share/ca-certificates)"
+cert=/etc/egovnet-fresh/ca-certificates.crt
+if [ "$reuse" = 0 ]; then
+  say "mmdebstrap --variant=minbase --include=make $suite (Debian's packages only)"
+  mmdebstrap --quiet --variant=minbase --include=make "$suite" "$root" >/dev/null \
+    2>"$work/mmdebstrap.log" || { tail -n 20 "$work/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
+
+  # The host's trust store: this machine reaches the registries through TLS that only it
+  # accepts. The bundle goes where no package regenerates it (ca-certificates rewrites its own
+  # when apt installs it), and the local CAs go where update-ca-certificates picks them up.
+  install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$root$cert"
+  if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+  fi
+  say "carried into the root: the host's trust store (/etc/ssl/certs/ca-certificates.crt as $cert, and /usr/local/share/ca-certificates)"
+
+  # What an installed Debian machine has and a bootstrapped root lacks: names for loopback
+  # (libraries resolve "localhost" at import, e.g. pyeapi's syslog handler under napalm).
+  if [ ! -s "$root/etc/hosts" ]; then
+    printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+  fi
+
+  # A clean clone of the commit: nothing uncommitted, nothing ignored (.venv, .egovnet).
+  git clone -q --no-hardlinks "$repo" "$root/work/egovnet"
+  git -C "$root/work/egovnet" checkout -q "$commit"
+fi
+
 carried_env=()
 for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY PIP_INDEX_URL \
   PIP_EXTRA_INDEX_URL PIP_DEFAULT_TIMEOUT; do
@@ -85,10 +106,6 @@ fi
 base_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
   LANG=C.UTF-8 TERM=dumb CI=true SSL_CERT_FILE=$cert REQUESTS_CA_BUNDLE=$cert PIP_CERT=$cert
   PIP_DISABLE_PIP_VERSION_CHECK=1 "${carried_env[@]}")
-
-# A clean clone of the commit: nothing uncommitted, nothing ignored (.venv, .egovnet).
-git clone -q --no-hardlinks "$repo" "$root/work/egovnet"
-git -C "$root/work/egovnet" checkout -q "$commit"
 
 # in_root NETWORK COMMAND: run COMMAND (bash) in the root, in new mount and PID namespaces;
 # NETWORK=own adds a network namespace with only loopback.
@@ -108,15 +125,22 @@ in_root() {
   ' in_root "$root" "$network" "${base_env[@]}" /bin/bash -euo pipefail -c "cd /work/egovnet && $command"
 }
 
-say "phase 1: make setup in the root (with this host's network: apt and pip)"
-in_root host "make setup" || die "make setup failed in the fresh root"
+if [ "$reuse" = 1 ]; then
+  git -C "$root/work/egovnet" fetch -q "$repo" "$commit" && git -C "$root/work/egovnet" checkout -q "$commit"
+else
+  say "phase 1: make setup in the root (with this host's network: apt and pip)"
+  in_root host "make setup" || die "make setup failed in the fresh root"
+fi
 
 say "phase 2: make test, then make demo and its stop commands (own network namespace: loopback only)"
-in_root own "EGOVNET_FORBID_SKIPS=1 EGOVNET_HYPOTHESIS_PROFILE=ci make test \
-  && make demo \
-  && .venv/bin/egovnet monitor down && .venv/bin/egovnet lab down \
-  && left=\$(ip netns list) && [ -z \"\$left\" ] || { echo \"lab namespaces left: \$left\" >&2; exit 1; }" \
-  || die "make test / make demo failed in the fresh root (commit ${commit:0:12})"
+in_root own '
+  EGOVNET_FORBID_SKIPS=1 EGOVNET_HYPOTHESIS_PROFILE=ci make test
+  make demo
+  .venv/bin/egovnet monitor down
+  .venv/bin/egovnet lab down
+  left=$(ip netns list)
+  if [ -n "$left" ]; then echo "fresh-check: lab namespaces left: $left" >&2; exit 1; fi
+  true' || die "make test / make demo failed in the fresh root (commit ${commit:0:12})"
 
 # Nothing of the check may be left on the host.
 problems=()
