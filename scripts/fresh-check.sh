@@ -115,6 +115,8 @@ in_root() {
   unshare "${flags[@]}" /bin/bash -euo pipefail -c '
     root=$1 network=$2; shift 2
     [ "$network" = own ] && ip link set lo up
+    # the root must be a mount point: `ip netns exec` remounts "/" as a slave
+    mount --bind "$root" "$root"
     mount -t proc proc "$root/proc"
     mount -t sysfs sysfs "$root/sys"
     mount --rbind /dev "$root/dev"
