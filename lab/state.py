@@ -23,7 +23,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from base.atomic import write_text
 from base.errors import LabError
 
 STATE_FORMAT = 1
@@ -128,16 +128,8 @@ def load_state(state_dir: Path) -> LabState | None:
 def save_state(state: LabState) -> None:
     """Write the record whole or not at all (temporary file, then rename)."""
     state.updated_at = datetime.now(UTC)
-    path = state_file(Path(state.state_dir))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(state.model_dump_json(indent=2))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # the lab's own record, private to the user who runs the lab (as it always was)
+    write_text(state_file(Path(state.state_dir)), state.model_dump_json(indent=2), mode=0o600)
 
 
 @contextlib.contextmanager

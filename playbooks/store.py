@@ -22,9 +22,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from base.atomic import write_text
 from base.errors import AuditInputError
 
-from .atomic import write_text
 from .results import CheckResult
 
 

@@ -12,6 +12,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
+from bandwidth.iperf import IperfSpec
+from bandwidth.run import run_tests, select_circuits
+from bandwidth.runners import DeviceRunner, ExecResult, ServerRunner, ThroughputRunner
+from bandwidth.servers import Endpoint, load_servers
+from bandwidth.store import BandwidthStore
 from base.errors import BandwidthError, BandwidthInputError
 from egovnet.commands.common import (
     InventoryOpt,
@@ -22,12 +28,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from exporters.bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
-from exporters.bandwidth.iperf import IperfSpec
-from exporters.bandwidth.run import run_tests, select_circuits
-from exporters.bandwidth.runners import DeviceRunner, ExecResult, ServerRunner, ThroughputRunner
-from exporters.bandwidth.servers import Endpoint, load_servers
-from exporters.bandwidth.store import BandwidthStore
+from exporters.bandwidth import render_textfile
 from inventory.catalog import Circuit, Inventory
 from lab.guard import Target, device_targets, require_lab_routes
 
@@ -242,7 +243,7 @@ def measure(  # noqa: PLR0917 - typer options
         results = run_tests(
             circuits, runner, spec, runner_name=runner_name, tolerance=tolerance, on_result=done
         )
-    store.record(results)
+    store.record(results, textfile=render_textfile)
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
     else:

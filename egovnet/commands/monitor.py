@@ -22,10 +22,12 @@ from egovnet.commands.common import (
     settings,
 )
 from egovnet.settings import Settings
-from exporters.monitor.dashboards import check_dashboards, load_dashboards, panel_queries
-from exporters.monitor.generate import check_files, generate, write_files
-from exporters.monitor.options import MonitorOptions, parse_overrides
-from exporters.monitor.stack import (
+from inventory.catalog import Inventory
+from lab.guard import device_targets, require_lab_routes
+from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
+from monitor.generate import check_files, generate, write_files
+from monitor.options import MonitorOptions, parse_overrides
+from monitor.stack import (
     StackLayout,
     alertmanager_spec,
     bring_down,
@@ -35,10 +37,8 @@ from exporters.monitor.stack import (
     prometheus_spec,
     webhook_spec,
 )
-from exporters.monitor.status import StackStatus, stack_status
-from exporters.monitor.webhook import read_notifications
-from inventory.catalog import Inventory
-from lab.guard import device_targets, require_lab_routes
+from monitor.status import StackStatus, stack_status
+from monitor.webhook import read_notifications
 
 app = typer.Typer(
     help="The NOC stack: Prometheus, Alertmanager and the exporter, configured from the inventory.",

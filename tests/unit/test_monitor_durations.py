@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from base.errors import MonitorConfigError
-from exporters.monitor.durations import format_duration, parse_duration, scale_duration
+from monitor.durations import format_duration, parse_duration, scale_duration
 
 pytestmark = pytest.mark.unit
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from base.atomic import write_text
 from base.errors import MonitorError
 
 from .health import http_ok
@@ -145,7 +146,7 @@ def webhook_spec(layout: StackLayout, address: str, python: str) -> ComponentSpe
         argv=(
             python,
             "-m",
-            "exporters.monitor.webhook",
+            "monitor.webhook",
             f"--web.listen-address={address}",
             f"--out={layout.notifications_file}",
         ),
@@ -202,10 +203,7 @@ def load_state(layout: StackLayout) -> StackState:
 
 
 def save_state(layout: StackLayout, state: StackState) -> None:
-    layout.root.mkdir(parents=True, exist_ok=True)
-    tmp = layout.state_file.with_suffix(".tmp")
-    tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(tmp, layout.state_file)
+    write_text(layout.state_file, state.model_dump_json(indent=2))
 
 
 # --- start / stop -----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from base.errors import MonitorConfigError, MonitorError
 
 from .health import QueryResult, instant_query
 
-DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboards"
+DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "exporters" / "dashboards"
 GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h"}
 _VARIABLE = re.compile(r"\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)")
 _LABEL_VALUES = re.compile(
