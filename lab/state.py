@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from base.atomic import write_text
 from base.errors import LabError
+from base.procs import ProcessRecord
 
 STATE_FORMAT = 1
 RUN_DIR = Path("/run/egovnet")
@@ -42,16 +43,13 @@ Status = Literal["building", "up", "failed", "down"]
 LinkFaultMode = Literal["carrier", "silent"]
 
 
-class ProcessRecord(BaseModel):
-    """A daemon the lab started; ``start_ticks`` guards against a recycled PID."""
+class DaemonRecord(ProcessRecord):
+    """A daemon the lab started on one of its nodes."""
 
     model_config = ConfigDict(frozen=True)
 
     node: str
     daemon: str
-    pid: int
-    start_ticks: int
-    argv: list[str]
 
 
 class Faults(BaseModel):
@@ -88,14 +86,14 @@ class LabState(BaseModel):
     bridge: str | None = None
     host_ports: list[str] = Field(default_factory=list)
     symlinks: list[str] = Field(default_factory=list)
-    processes: list[ProcessRecord] = Field(default_factory=list)
+    processes: list[DaemonRecord] = Field(default_factory=list)
     nodes: dict[str, NodeRecord] = Field(default_factory=dict)
     faults: Faults = Field(default_factory=Faults)
     up_seconds: float | None = None
     memory_bytes: int | None = None
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
-    def processes_of(self, node: str) -> list[ProcessRecord]:
+    def processes_of(self, node: str) -> list[DaemonRecord]:
         return [p for p in self.processes if p.node == node]
 
     def remember(self, *, namespaces: Sequence[str] = (), symlinks: Sequence[str] = ()) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from base.durations import format_duration, parse_duration, scale_duration
 from base.errors import MonitorConfigError, MonitorError
 
-from .durations import format_duration, parse_duration, scale_duration
 from .options import MonitorOptions
 from .yamltext import dump_yaml
 
