@@ -30,7 +30,7 @@ _LABEL_VALUES = re.compile(
 )
 
 
-class Target(BaseModel):
+class PanelTarget(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     ref_id: str = Field("A", alias="refId")
@@ -45,7 +45,7 @@ class Panel(BaseModel):
     id: int | None = None
     type: str
     title: str = ""
-    targets: list[Target] = Field(default_factory=list)
+    targets: list[PanelTarget] = Field(default_factory=list)
     panels: list[Panel] = Field(default_factory=list)  # a collapsed row holds its panels
 
 
