@@ -246,7 +246,7 @@ def up(  # noqa: PLR0917 - typer options
         runbook_base=runbook_base or _default_runbooks(),
     )
     s, inv = _inventory(inventory, profile, state_dir)
-    launch = None if exporter_address else _exporter_launch(s, traps_listen)
+    launch = None if exporter_address is not None else _exporter_launch(s, traps_listen)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
