@@ -25,7 +25,7 @@ NETMIKO_ERROR_PATTERN = r"^\s*%.*$|^\s*\^$|Error:"
 
 
 @dataclass(frozen=True)
-class Target:
+class SessionTarget:
     """Where and how to reach one device (from the Nornir host)."""
 
     name: str
@@ -42,7 +42,7 @@ class ConfigSession(Protocol):
     """A configuration session with one device; a context manager."""
 
     spec: PlatformSpec
-    target: Target
+    target: SessionTarget
 
     def __enter__(self) -> ConfigSession: ...
 
@@ -61,7 +61,7 @@ class ConfigSession(Protocol):
 
 
 class _Base:
-    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+    def __init__(self, spec: PlatformSpec, target: SessionTarget) -> None:
         self.spec = spec
         self.target = target
 
@@ -75,7 +75,7 @@ class _Base:
 
 
 class NapalmSession(_Base):
-    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+    def __init__(self, spec: PlatformSpec, target: SessionTarget) -> None:
         super().__init__(spec, target)
         import napalm
 
@@ -122,7 +122,7 @@ class NapalmSession(_Base):
 
 
 class NetmikoSession(_Base):
-    def __init__(self, spec: PlatformSpec, target: Target) -> None:
+    def __init__(self, spec: PlatformSpec, target: SessionTarget) -> None:
         super().__init__(spec, target)
         self.conn: Any = None
 
@@ -168,12 +168,12 @@ class NetmikoSession(_Base):
         )
 
 
-SESSION_KINDS: dict[SessionKind, Callable[[PlatformSpec, Target], ConfigSession]] = {
+SESSION_KINDS: dict[SessionKind, Callable[[PlatformSpec, SessionTarget], ConfigSession]] = {
     SessionKind.napalm: NapalmSession,
     SessionKind.netmiko: NetmikoSession,
 }
 
 
-def open_session(spec: PlatformSpec, target: Target) -> ConfigSession:
+def open_session(spec: PlatformSpec, target: SessionTarget) -> ConfigSession:
     """A session of the kind the platform map names (not yet connected: use ``with``)."""
     return SESSION_KINDS[spec.session](spec, target)

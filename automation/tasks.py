@@ -17,14 +17,14 @@ from .changelog import ChangeRecord, now, who
 from .platforms import platform_spec
 from .runner import DeviceOutcome, Status, one_line
 from .secretref import mask, referenced, resolve
-from .sessions import ConfigSession, Target, open_session
+from .sessions import ConfigSession, SessionTarget, open_session
 from .workspace import Workspace
 
 
-def target_of(task: Task) -> Target:
+def target_of(task: Task) -> SessionTarget:
     host = task.host
     extras = host.connection_options.get("egovnet")
-    return Target(
+    return SessionTarget(
         name=host.name,
         host=str(host.hostname),
         username=host.username,

@@ -18,7 +18,7 @@ from inventory.models import Device
 from inventory.secrets import SecretStore
 
 from .backup import BackupRepo
-from .changelog import ChangeLog
+from .changelog import CHANGE_LOG_PATHS, ChangeLog
 from .intent import DeviceIntent, build_intent
 from .render import RenderedConfig, Renderer
 
@@ -54,7 +54,7 @@ class Workspace:
 
     @property
     def changelog(self) -> ChangeLog:
-        return ChangeLog(self.root / "changes.jsonl")
+        return ChangeLog(self.state_dir / CHANGE_LOG_PATHS[0])
 
     def device(self, name: str) -> Device:
         return self.inventory.device(name)

@@ -5,7 +5,8 @@ turn them into Prometheus series. Modules:
 
 * ``oids``      numeric OIDs of SNMPv2-MIB and IF-MIB (no MIB files are needed)
 * ``targets``   what to poll, resolved from the inventory, its SNMP profiles and secrets
-* ``session``   one gufo-snmp session per target (v2c, v3 auth/priv through one map)
+* ``snmpv3``    the one map of SNMPv3 protocol names to gufo-snmp and pysnmp
+* ``session``   one gufo-snmp session per target (v2c, v3 auth/priv)
 * ``counters``  32-bit counter wrap and agent-restart handling
 * ``poller``    the poll of one device and of many, bounded and isolated
 * ``traps``     linkDown/linkUp notifications (pysnmp) into a link-state book

@@ -1,34 +1,14 @@
-"""Open an SNMP client for a target; SNMPv3 algorithms resolved through one map."""
+"""Open an SNMP client for a target; SNMPv3 algorithms resolved through one map (snmpv3)."""
 
 from __future__ import annotations
 
-from gufo.snmp import (
-    Aes128Key,
-    Aes256Key,
-    BaseAuthKey,
-    BasePrivKey,
-    DesKey,
-    Md5Key,
-    Sha1Key,
-    Sha256Key,
-    Sha512Key,
-    User,
-)
+from gufo.snmp import User
 
 from base.errors import CollectorError
 
+from .snmpv3 import gufo_user
 from .targets import SnmpCredentials, SnmpTarget
 from .transport import SnmpClient
-
-#: Inventory names of authentication protocols -> gufo key classes.
-AUTH_KEYS: dict[str, type[BaseAuthKey]] = {
-    "MD5": Md5Key,
-    "SHA": Sha1Key,
-    "SHA-256": Sha256Key,
-    "SHA-512": Sha512Key,
-}
-#: Inventory names of privacy protocols -> gufo key classes.
-PRIV_KEYS: dict[str, type[BasePrivKey]] = {"AES": Aes128Key, "AES-256": Aes256Key, "DES": DesKey}
 
 #: GETBULK repetitions when walking ifName (snmp_exporter's default too).
 MAX_REPETITIONS = 25
@@ -37,13 +17,13 @@ MAX_REPETITIONS = 25
 def v3_user(creds: SnmpCredentials) -> User:
     if not creds.user:
         raise CollectorError("an SNMPv3 profile needs a user")
-    auth = None
-    priv = None
-    if creds.auth_key is not None:
-        auth = AUTH_KEYS[creds.auth_protocol or "SHA"](creds.auth_key.reveal().encode())
-    if creds.priv_key is not None:
-        priv = PRIV_KEYS[creds.priv_protocol or "AES"](creds.priv_key.reveal().encode())
-    return User(creds.user, auth_key=auth, priv_key=priv)
+    return gufo_user(
+        creds.user,
+        auth_protocol=creds.auth_protocol,
+        auth_key=creds.auth_key.reveal() if creds.auth_key is not None else None,
+        priv_protocol=creds.priv_protocol,
+        priv_key=creds.priv_key.reveal() if creds.priv_key is not None else None,
+    )
 
 
 def open_session(target: SnmpTarget) -> SnmpClient:

@@ -24,22 +24,10 @@ from pysnmp.entity.rfc3413 import ntfrcv
 from base.errors import CollectorError
 
 from .linkstate import LinkEvent, decode_link_event
+from .snmpv3 import AUTH, DEFAULT_AUTH, DEFAULT_PRIV, PRIV
 from .targets import SnmpCredentials
 
 log = logging.getLogger("egovnet.collectors.traps")
-
-#: Inventory names of SNMPv3 protocols -> pysnmp's (the poller's map is in session.py).
-PYSNMP_AUTH = {
-    "MD5": config.USM_AUTH_HMAC96_MD5,
-    "SHA": config.USM_AUTH_HMAC96_SHA,
-    "SHA-256": config.USM_AUTH_HMAC192_SHA256,
-    "SHA-512": config.USM_AUTH_HMAC384_SHA512,
-}
-PYSNMP_PRIV = {
-    "AES": config.USM_PRIV_CFB128_AES,
-    "AES-256": config.USM_PRIV_CFB256_AES,
-    "DES": config.USM_PRIV_CBC56_DES,
-}
 
 
 class TrapReceiver:
@@ -91,11 +79,11 @@ class TrapReceiver:
                 config.add_v3_user(
                     snmp_engine,
                     creds.user,
-                    PYSNMP_AUTH[creds.auth_protocol or "SHA"]
+                    getattr(config, AUTH[creds.auth_protocol or DEFAULT_AUTH].pysnmp)
                     if creds.auth_key
                     else config.USM_AUTH_NONE,
                     creds.auth_key.reveal() if creds.auth_key else None,
-                    PYSNMP_PRIV[creds.priv_protocol or "AES"]
+                    getattr(config, PRIV[creds.priv_protocol or DEFAULT_PRIV].pysnmp)
                     if creds.priv_key
                     else config.USM_PRIV_NONE,
                     creds.priv_key.reveal() if creds.priv_key else None,

@@ -6,7 +6,7 @@ interface series of docs/metrics.md; the poll is cut at Prometheus' scrape timeo
 ``X-Prometheus-Scrape-Timeout-Seconds`` header) less ``scrape_timeout_offset_seconds``.
 ``/metrics`` holds the exporter's own health, the inventory series (with 上云率 from
 ``playbooks.migration.migration_metrics``), the trap series and, when the config names a
-state directory, the last bandwidth test per circuit (``exporters.bandwidth.collector``).
+state directory, the last bandwidth test per circuit (``exporters.bandwidth``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from prometheus_client import generate_latest
 
+from bandwidth.store import BandwidthStore
 from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
 from collectors.poller import Poller
 from collectors.readings import DeviceReading
@@ -29,8 +30,7 @@ from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
 from playbooks.store import AuditPaths
 
-from .bandwidth.collector import BandwidthCollector
-from .bandwidth.store import BandwidthStore
+from .bandwidth import BandwidthCollector
 from .config import ExporterConfig
 from .devices import DeviceCollector
 from .exposition import CONTENT_TYPE, render_collectors

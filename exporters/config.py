@@ -23,18 +23,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from base.errors import ExporterConfigError, InventoryError, SourceLocation
+from base.hostport import parse_host_port
 from inventory.yamlsource import Located, load_located
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_host_port(value: str, default_host: str = "0.0.0.0") -> tuple[str, int]:
-    """``127.0.0.1:9516``, ``:9516`` or ``[::1]:9516`` -> (host, port)."""
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
-        raise ValueError(f"expected HOST:PORT, got {value!r}")
-    host = host.strip("[]") or default_host
-    return host, int(port)
+def listen_address(value: str) -> tuple[str, int]:
+    """Where the exporter listens: ``127.0.0.1:9516``, ``:9516`` (every address) or
+    ``[::1]:0`` (a free port) -> (host, port)."""
+    return parse_host_port(value, default_host="0.0.0.0", any_port=True)
 
 
 class _Strict(BaseModel):
@@ -47,12 +45,12 @@ class TrapConfig(_Strict):
     @field_validator("listen")
     @classmethod
     def _address(cls, value: str) -> str:
-        parse_host_port(value)
+        listen_address(value)
         return value
 
     @property
     def address(self) -> tuple[str, int]:
-        return parse_host_port(self.listen)
+        return listen_address(self.listen)
 
 
 class ExporterConfig(_Strict):

@@ -31,9 +31,9 @@ from .preflight import preflight
 from .running import RunningLab
 from .snmpd import TrapSink
 from .state import (
+    DaemonRecord,
     LabState,
     NodeRecord,
-    ProcessRecord,
     clear_owner,
     load_state,
     machine_lock,
@@ -343,8 +343,8 @@ def _start_daemons(
     return the devices whose FRR (re)started and must boot its config."""
     paths = ctx.paths
     to_boot: list[Node] = []
-    keep: list[ProcessRecord] = []
-    stale: list[ProcessRecord] = []
+    keep: list[DaemonRecord] = []
+    stale: list[DaemonRecord] = []
     wanted: list[tuple[Node, str, list[str]]] = []
     for node in ctx.plan.nodes:
         if only is not None and node.name not in only:

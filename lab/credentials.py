@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from base.errors import LabError, LabUsageError
+from collectors.snmpv3 import DEFAULT_AUTH, DEFAULT_PRIV
 from inventory.catalog import Inventory
 from inventory.secrets import read_secrets_file
 
@@ -125,9 +126,9 @@ def lab_credentials(
                 continue
             v3[prof.name] = SnmpV3User(
                 user=prof.user,
-                auth_protocol=prof.auth_protocol or "SHA",
+                auth_protocol=prof.auth_protocol or DEFAULT_AUTH,
                 auth_key=env[prof.auth_key_env],
-                priv_protocol=prof.priv_protocol or "AES",
+                priv_protocol=prof.priv_protocol or DEFAULT_PRIV,
                 priv_key=env[prof.priv_key_env],
             )
         elif prof.community_env:

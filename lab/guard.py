@@ -39,7 +39,7 @@ IP_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
-class Target:
+class RouteTarget:
     """Something a command is about to send to: a device (or server) name and its address."""
 
     name: str
@@ -81,8 +81,8 @@ def is_lab_inventory(inv: Inventory) -> bool:
     return inv.profile.platform_override is not None and bool(inv.profile.lab_endpoints)
 
 
-def device_targets(devices: Iterable[Device]) -> list[Target]:
-    return [Target(d.name, str(d.mgmt_address)) for d in devices]
+def device_targets(devices: Iterable[Device]) -> list[RouteTarget]:
+    return [RouteTarget(d.name, str(d.mgmt_address)) for d in devices]
 
 
 def parse_route(address: str, output: str) -> Route:
@@ -131,8 +131,8 @@ def route_get(address: str) -> Route:
 
 
 def first_escape(
-    targets: Iterable[Target], lookup: RouteLookup = route_get
-) -> tuple[Target, Route] | None:
+    targets: Iterable[RouteTarget], lookup: RouteLookup = route_get
+) -> tuple[RouteTarget, Route] | None:
     """The first target whose route leaves the machine other than through the lab (or
     through nothing), with that route; None when every target stays."""
     seen: dict[str, Route] = {}
@@ -147,7 +147,7 @@ def first_escape(
 
 def require_lab_routes(
     inv: Inventory,
-    targets: Iterable[Target],
+    targets: Iterable[RouteTarget],
     state_dir: Path | None,
     *,
     hint: str = "",

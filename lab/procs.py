@@ -2,140 +2,35 @@
 
 Daemons run in the foreground as children of the process that ran ``up`` (so their PID is
 known without pid files) in their own session; if that process exits they are adopted by
-init. A PID is only ever signalled when its start time still matches the record, so a
-recycled PID is never hit.
+init. Ownership by PID and start time is the ground floor's (``base.procs``); this module adds
+the lab's records and what only the lab asks (processes per namespace, memory).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import subprocess
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from base.errors import LabError
+from base.procs import alive, spawn_detached, start_ticks, stop
 
 from .shell import TOOL_ENV
-from .state import ProcessRecord
+from .state import DaemonRecord
 
-#: Popen objects of daemons this Python process started (reaped when stopped).
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
-
-
-def start_ticks(pid: int) -> int | None:
-    """Field 22 of /proc/<pid>/stat (start time in clock ticks), None if gone or a zombie."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rfind(")") + 2 :].split()
-    if fields[0] in {"Z", "X"}:
-        return None
-    return int(fields[19])
-
-
-def alive(rec: ProcessRecord) -> bool:
-    return start_ticks(rec.pid) == rec.start_ticks
+__all__ = ["alive", "netns_pids", "rss_bytes", "spawn", "start_ticks", "stop"]
 
 
 def spawn(
     node: str, daemon: str, argv: Sequence[str], log: Path, env: dict[str, str] | None = None
-) -> ProcessRecord:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
-        try:
-            proc = subprocess.Popen(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                env=env or TOOL_ENV,
-                close_fds=True,
-            )
-        except OSError as exc:
-            raise LabError(f"{node}: cannot start {daemon}: {exc.strerror}") from exc
-    _CHILDREN[proc.pid] = proc
-    ticks = None
-    for _ in range(50):
-        ticks = start_ticks(proc.pid)
-        if ticks is not None:
-            break
-        time.sleep(0.01)
+) -> DaemonRecord:
+    try:
+        pid, ticks = spawn_detached(argv, log, env or TOOL_ENV)
+    except OSError as exc:
+        raise LabError(f"{node}: cannot start {daemon}: {exc.strerror}") from exc
     if ticks is None:
         raise LabError(f"{node}: {daemon} exited at once; see {log}")
-    return ProcessRecord(node=node, daemon=daemon, pid=proc.pid, start_ticks=ticks, argv=list(argv))
-
-
-def _reap(pid: int) -> None:
-    child = _CHILDREN.pop(pid, None)
-    if child is not None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.wait(timeout=0)
-        return
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)
-
-
-def signal_pids(pids: Iterable[int], sig: int) -> None:
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(pid, sig)
-
-
-def descendants(pid: int) -> list[int]:
-    """Children, grandchildren, ... of a process (e.g. a server's PID 1 under ``unshare``)."""
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            tasks = list(Path(f"/proc/{current}/task").iterdir())
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                kids = [int(x) for x in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            out += kids
-            todo += kids
-    return out
-
-
-def stop(
-    records: Iterable[ProcessRecord], extra_pids: Iterable[int] = (), grace: float = 3.0
-) -> list[int]:
-    """SIGTERM the recorded daemons and their descendants, wait up to ``grace`` seconds, then
-    SIGKILL; returns PIDs still alive after."""
-    live = {r.pid: r.start_ticks for r in records if alive(r)}
-    extra_pids = [*extra_pids, *(kid for pid in list(live) for kid in descendants(pid))]
-    for pid in extra_pids:
-        ticks = start_ticks(pid)
-        if ticks is not None:
-            live.setdefault(pid, ticks)
-    signal_pids(live, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while live and time.monotonic() < deadline:
-        for pid in list(live):
-            _reap(pid)
-            if start_ticks(pid) != live[pid]:
-                del live[pid]
-        if live:
-            time.sleep(0.05)
-    signal_pids(live, signal.SIGKILL)
-    deadline = time.monotonic() + 2.0
-    while live and time.monotonic() < deadline:
-        for pid in list(live):
-            _reap(pid)
-            if start_ticks(pid) != live[pid]:
-                del live[pid]
-        if live:
-            time.sleep(0.05)
-    return sorted(live)
+    return DaemonRecord(node=node, daemon=daemon, pid=pid, start_ticks=ticks, argv=list(argv))
 
 
 def netns_pids(namespaces: Iterable[str]) -> dict[str, list[int]]:

@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-from gufo.snmp import (
-    Aes128Key,
-    Aes256Key,
-    BaseAuthKey,
-    BasePrivKey,
-    DesKey,
-    Md5Key,
-    Sha1Key,
-    Sha256Key,
-    Sha512Key,
-    SnmpError,
-    User,
-)
+from gufo.snmp import SnmpError, User
 from gufo.snmp.sync import SnmpSession
+
+from collectors.snmpv3 import gufo_user
 
 from .credentials import SnmpV3User
 
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 
-AUTH_KEYS: dict[str, type[BaseAuthKey]] = {
-    "MD5": Md5Key,
-    "SHA": Sha1Key,
-    "SHA-256": Sha256Key,
-    "SHA-512": Sha512Key,
-}
-PRIV_KEYS: dict[str, type[BasePrivKey]] = {"AES": Aes128Key, "AES-256": Aes256Key, "DES": DesKey}
-
 
 def v3_user(user: SnmpV3User) -> User:
-    return User(
+    return gufo_user(
         user.user,
-        auth_key=AUTH_KEYS[user.auth_protocol](user.auth_key.encode()),
-        priv_key=PRIV_KEYS[user.priv_protocol](user.priv_key.encode()),
+        auth_protocol=user.auth_protocol,
+        auth_key=user.auth_key,
+        priv_protocol=user.priv_protocol,
+        priv_key=user.priv_key,
     )
 
 

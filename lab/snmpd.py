@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.hostport import parse_host_port
+
 from . import shell
 from .credentials import SnmpV3User
 from .plan import Node
@@ -47,14 +49,13 @@ class TrapSink:
 
     @classmethod
     def parse(cls, text: str, kind: str = "inform") -> TrapSink:
-        host, sep, port = text.rpartition(":")
-        if not sep:
-            host, port = text, "162"
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"trap sink {text!r}: expected HOST:PORT")
+        try:
+            host, port = parse_host_port(text, default_port=162)
+        except ValueError:
+            raise ValueError(f"trap sink {text!r}: expected HOST:PORT") from None
         if kind not in {"inform", "trap"}:
             raise ValueError(f"trap kind {kind!r}: expected inform or trap")
-        return cls(host, int(port), kind)
+        return cls(host, port, kind)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.host}:{self.port}"

@@ -23,7 +23,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +30,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from base.atomic import write_text
 from base.errors import LabError
+from base.procs import ProcessRecord
 
 STATE_FORMAT = 1
 RUN_DIR = Path("/run/egovnet")
@@ -42,16 +43,13 @@ Status = Literal["building", "up", "failed", "down"]
 LinkFaultMode = Literal["carrier", "silent"]
 
 
-class ProcessRecord(BaseModel):
-    """A daemon the lab started; ``start_ticks`` guards against a recycled PID."""
+class DaemonRecord(ProcessRecord):
+    """A daemon the lab started on one of its nodes."""
 
     model_config = ConfigDict(frozen=True)
 
     node: str
     daemon: str
-    pid: int
-    start_ticks: int
-    argv: list[str]
 
 
 class Faults(BaseModel):
@@ -88,14 +86,14 @@ class LabState(BaseModel):
     bridge: str | None = None
     host_ports: list[str] = Field(default_factory=list)
     symlinks: list[str] = Field(default_factory=list)
-    processes: list[ProcessRecord] = Field(default_factory=list)
+    processes: list[DaemonRecord] = Field(default_factory=list)
     nodes: dict[str, NodeRecord] = Field(default_factory=dict)
     faults: Faults = Field(default_factory=Faults)
     up_seconds: float | None = None
     memory_bytes: int | None = None
     updated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
-    def processes_of(self, node: str) -> list[ProcessRecord]:
+    def processes_of(self, node: str) -> list[DaemonRecord]:
         return [p for p in self.processes if p.node == node]
 
     def remember(self, *, namespaces: Sequence[str] = (), symlinks: Sequence[str] = ()) -> None:
@@ -128,16 +126,8 @@ def load_state(state_dir: Path) -> LabState | None:
 def save_state(state: LabState) -> None:
     """Write the record whole or not at all (temporary file, then rename)."""
     state.updated_at = datetime.now(UTC)
-    path = state_file(Path(state.state_dir))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(state.model_dump_json(indent=2))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # the lab's own record, private to the user who runs the lab (as it always was)
+    write_text(state_file(Path(state.state_dir)), state.model_dump_json(indent=2), mode=0o600)
 
 
 @contextlib.contextmanager

@@ -1,31 +1,7 @@
-"""Write a file whole or not at all: a temporary file beside the target, then a rename."""
+"""The atomic writes of the ground floor, under the name the audit command still imports."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from base.atomic import write_text, write_with
 
-
-def write_with(out: Path, writer: Callable[[Path], None]) -> None:
-    """Let ``writer`` fill a temporary path next to ``out``; rename it over ``out`` only when
-    the writer returned. On any error the temporary file is removed and ``out`` is untouched."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        writer(tmp)
-        tmp.chmod(0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_text(out: Path, text: str, encoding: str = "utf-8") -> None:
-    def fill(tmp: Path) -> None:
-        tmp.write_text(text, encoding=encoding)
-
-    write_with(out, fill)
+__all__ = ["write_text", "write_with"]

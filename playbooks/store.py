@@ -6,7 +6,7 @@
     <state>/audit/raw/<host>.json          what the hardening role recorded on one server
     <state>/audit/evidence/<host>/...      evidence files fetched from that server
     <state>/audit/migration/<system>.json  what the migration playbook found per system
-    <state>/changes.jsonl                  the automation change log (read, never written)
+    <state>/automation/changes.jsonl       the automation change log (read, never written)
 
 Files are written whole (temporary file + rename). A results file that is not valid JSON or
 whose rows fail validation (including an evidence hash that no longer matches) is bad input.
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from base.atomic import write_text
 from base.errors import AuditInputError
 
-from .atomic import write_text
 from .results import CheckResult
 
 
@@ -63,10 +63,6 @@ class AuditPaths:
     @property
     def ansible(self) -> Path:
         return self.root / "ansible"
-
-    @property
-    def changes(self) -> Path:
-        return self.state_dir / "changes.jsonl"
 
 
 def save_asset_results(paths: AuditPaths, asset_id: str, rows: Iterable[CheckResult]) -> Path:

@@ -26,8 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from prometheus_client.registry import Collector
 
-from exporters.bandwidth.collector import BandwidthCollector
-from exporters.bandwidth.store import BandwidthStore
+from bandwidth.store import BandwidthStore
+from exporters.bandwidth import BandwidthCollector
 from exporters.inventory_series import InventoryCollector
 from exporters.labels import InterfaceInfo, LabelCatalog, render_labels
 from inventory.catalog import Inventory

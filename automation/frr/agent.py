@@ -337,12 +337,15 @@ def counters() -> dict[str, Any]:
 
 def facts(dev: Device) -> dict[str, Any]:
     """Uptime of the routing stack: how long this device's zebra has been running."""
+    from base.procs import start_ticks
+
     run_dir = Path("/var/run/frr") / (dev.pathspace or "")
     try:
-        pid = int((run_dir / "zebra.pid").read_text().strip())
-        start_ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        ticks = start_ticks(int((run_dir / "zebra.pid").read_text().strip()))
+        if ticks is None:
+            raise ValueError("zebra is not running")
         boot = float(Path("/proc/uptime").read_text().split()[0])
-        uptime = boot - start_ticks / os.sysconf("SC_CLK_TCK")
+        uptime = boot - ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         uptime = -1.0
     return {"uptime": round(uptime, 1)}

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
-import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from base.errors import BandwidthError, BandwidthInputError
+from bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
+from bandwidth.iperf import IperfSpec
+from bandwidth.run import select_circuits
+from bandwidth.store import BandwidthStore
+from bandwidth.verify import RunnerChoice, check_bitrate, verify_circuits
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -22,100 +24,13 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from exporters.bandwidth.assess import DEFAULT_TOLERANCE, BandwidthResult, Verdict
-from exporters.bandwidth.iperf import IperfSpec
-from exporters.bandwidth.run import run_tests, select_circuits
-from exporters.bandwidth.runners import DeviceRunner, ExecResult, ServerRunner, ThroughputRunner
-from exporters.bandwidth.servers import Endpoint, load_servers
-from exporters.bandwidth.store import BandwidthStore
-from inventory.catalog import Circuit, Inventory
-from lab.guard import Target, device_targets, require_lab_routes
-
-_SERVER = re.compile(
-    r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]*))(?::(?P<port>\d{1,5}))?$"
-)
+from exporters.bandwidth import render_textfile
 
 app = typer.Typer(
     help="Bandwidth verification: iperf3 through each circuit against the committed rate and"
     " the tier's plan target.",
     no_args_is_help=True,
 )
-
-
-class LabExec:
-    """Adapts the lab's ``exec_in(state_dir, device, argv)`` to the DeviceExec protocol."""
-
-    def __init__(self, state_dir: Path) -> None:
-        try:
-            lab = importlib.import_module("lab")
-            self._exec_in = lab.exec_in
-            running = lab.load_state(state_dir)
-        except (ImportError, AttributeError):
-            raise BandwidthError(
-                "the lab does not provide exec_in; test against a real iperf3 server"
-                " with --server HOST[:PORT]"
-            ) from None
-        if running is None or running.status == "down":
-            raise BandwidthInputError(
-                f"no lab is up in state dir {state_dir}: run `egovnet lab up`, or test"
-                " against a real iperf3 server with --server HOST[:PORT]"
-            )
-        self.state_dir = state_dir
-
-    def __call__(self, device: str, argv: Sequence[str], timeout: float) -> ExecResult:
-        done: Any = self._exec_in(self.state_dir, device, list(argv), timeout=timeout)
-        return ExecResult(int(done.returncode), str(done.stdout or ""), str(done.stderr or ""))
-
-
-def _runner(
-    circuits: Sequence[Circuit],
-    *,
-    server: str | None,
-    servers_file: Path | None,
-    port: int,
-    inv: Inventory,
-    state_dir: Path,
-) -> tuple[ThroughputRunner, str]:
-    if servers_file is not None:
-        endpoints = load_servers(servers_file, inv)
-        _guard(inv, state_dir, [_server_target(c, endpoints.get(c.link.id)) for c in circuits])
-        return ServerRunner(endpoints), f"servers in {servers_file}"
-    if server is None:
-        lab_exec = LabExec(state_dir)
-        ends = [inv.device(name) for c in circuits for name in (c.link.a.device, c.link.b.device)]
-        _guard(
-            inv,
-            state_dir,
-            device_targets(ends),
-            hint=", or test against a real iperf3 server with --server HOST[:PORT]",
-        )
-        return DeviceRunner(lab_exec, state_dir / "bandwidth" / "run"), "lab"
-    if len(circuits) != 1:
-        raise BandwidthInputError(
-            "--server: one server cannot tell circuits apart; name one circuit (--link LINK"
-            " or a single-homed SITE) or give a server per circuit with --servers FILE"
-        )
-    match = _SERVER.match(server)
-    if match is None or not 0 < int(match["port"] or port) < 65536:
-        raise BandwidthInputError(f"--server: {server!r} is not HOST or HOST:PORT")
-    endpoint = Endpoint(server=match["v6"] or match["host"], port=int(match["port"] or port))
-    _guard(inv, state_dir, [_server_target(circuits[0], endpoint)])
-    runner = ServerRunner({circuits[0].link.id: endpoint})
-    return runner, f"iperf3 {server}"
-
-
-def _server_target(circuit: Circuit, endpoint: Endpoint | None) -> Target | None:
-    if endpoint is None:
-        return None
-    return Target(f"the iperf3 server of {circuit.link.id}", endpoint.server)
-
-
-def _guard(
-    inv: Inventory, state_dir: Path, targets: Sequence[Target | None], hint: str = ""
-) -> None:
-    """A lab inventory's circuits are measured in the lab: refuse before iperf3 could reach
-    past this machine (lab.guard)."""
-    require_lab_routes(inv, [t for t in targets if t is not None], state_dir, hint=hint)
 
 
 def _mbps(value: float | int | None) -> str:
@@ -210,21 +125,10 @@ def measure(  # noqa: PLR0917 - typer options
 
     Example: egovnet bandwidth test 龙归镇上围村 --profile lab
     """
-    if bitrate is not None and not bitrate.rstrip("KMGkmg").replace(".", "", 1).isdigit():
-        raise BandwidthInputError(f"--bitrate: {bitrate!r} is not a rate such as 40M")
+    check_bitrate(bitrate)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     circuits = select_circuits(inv, site=site, tier=tier, everything=all_sites, link=link)
-    runner, runner_name = _runner(
-        circuits,
-        server=server,
-        servers_file=servers_file,
-        port=port,
-        inv=inv,
-        state_dir=s.state_dir.resolve(),
-    )
-    spec = IperfSpec(seconds=seconds, omit=omit, port=port, reverse=reverse, bitrate=bitrate)
-    store = BandwidthStore(s.ensure_state_dir())
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -239,10 +143,17 @@ def measure(  # noqa: PLR0917 - typer options
         def done(result: BandwidthResult) -> None:
             progress.update(task, advance=1, description=f"iperf3 {result.link}")
 
-        results = run_tests(
-            circuits, runner, spec, runner_name=runner_name, tolerance=tolerance, on_result=done
+        run = verify_circuits(
+            inv,
+            circuits,
+            RunnerChoice(server=server, servers_file=servers_file, port=port),
+            IperfSpec(seconds=seconds, omit=omit, port=port, reverse=reverse, bitrate=bitrate),
+            s.state_dir,
+            tolerance=tolerance,
+            textfile=render_textfile,
+            on_result=done,
         )
-    store.record(results)
+    results, runner_name, store = run.results, run.runner_name, run.store
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
     else:

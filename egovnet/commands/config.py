@@ -8,7 +8,6 @@ a per-device table (or ``--json``) and exits 0 when all went well, 1 when a devi
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from rich.table import Table
 from automation import operations
 from automation.runner import DeviceOutcome, Status, make_nornir, select
 from automation.workspace import Workspace
+from base.durations import parse_duration
 from base.errors import AutomationInputError
 from egovnet.commands.common import (
     InventoryOpt,
@@ -234,14 +234,17 @@ def _summary(outcomes: dict[str, DeviceOutcome]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def parse_duration(text: str) -> int:
-    """``90``, ``90s``, ``5m``, ``1h`` to seconds."""
-    found = re.fullmatch(r"\s*(\d+)\s*([smh]?)\s*", text)
-    if not found or int(found.group(1)) == 0:
+def confirm_seconds(text: str) -> int:
+    """``90``, ``90s``, ``5m``, ``1h`` to whole seconds (the device's revert timer counts them)."""
+    try:
+        ms = parse_duration(text, "--confirm-within", bare_unit="s")
+    except ValueError:
+        ms = 0
+    if ms == 0 or ms % 1000:
         raise AutomationInputError(
             f"--confirm-within {text!r}: expected a duration like 90s, 5m or 1h"
         )
-    return int(found.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[found.group(2)]
+    return ms // 1000
 
 
 @verb(templates=True)
@@ -301,7 +304,7 @@ def push(
 
     Example: egovnet config push --profile lab --commit --confirm-within 5m
     """
-    revert_in = parse_duration(confirm_within) if confirm_within is not None else None
+    revert_in = confirm_seconds(confirm_within) if confirm_within is not None else None
     if revert_in is not None and not commit:
         raise AutomationInputError("--confirm-within needs --commit")
     _, result = run.execute("push", operations.push, commit=commit, revert_in=revert_in)

@@ -13,7 +13,7 @@ import typer
 
 from base.errors import ExporterConfigError, SourceLocation
 from egovnet.commands.common import InventoryOpt, ProfileOpt, StateDirOpt, err_console, settings
-from exporters.config import ExporterConfig, TrapConfig, load_exporter_config, parse_host_port
+from exporters.config import ExporterConfig, TrapConfig, listen_address, load_exporter_config
 from inventory.loader import load_inventory
 from inventory.secrets import SecretStore
 from lab.guard import device_targets, require_lab_routes
@@ -91,7 +91,7 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
 
 def _address(value: str, flag: str) -> tuple[str, int]:
     try:
-        return parse_host_port(value)
+        return listen_address(value)
     except ValueError as exc:
         raise ExporterConfigError(SourceLocation("(command line)", 1, flag), str(exc)) from exc
 

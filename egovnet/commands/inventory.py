@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from base.atomic import write_text
 from base.errors import InventoryError, InventoryErrors
 from egovnet.commands.common import (
     InventoryOpt,
@@ -131,19 +130,6 @@ def render_summary(summary: InventorySummary, circuits: bool = True) -> None:
     )
 
 
-def write_atomically(out: Path, text: str) -> None:
-    """Write whole or not at all: a temporary file beside the target, then rename."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @app.command("export-ansible")
 def export_ansible(
     out: Annotated[
@@ -161,7 +147,7 @@ def export_ansible(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        write_atomically(out, text)
+        write_text(out, text)
         console.print(f"wrote {out}")
 
 

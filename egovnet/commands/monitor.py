@@ -22,23 +22,19 @@ from egovnet.commands.common import (
     settings,
 )
 from egovnet.settings import Settings
-from exporters.monitor.dashboards import check_dashboards, load_dashboards, panel_queries
-from exporters.monitor.generate import check_files, generate, write_files
-from exporters.monitor.options import MonitorOptions, parse_overrides
-from exporters.monitor.stack import (
-    StackLayout,
-    alertmanager_spec,
-    bring_down,
-    bring_up,
-    exporter_spec,
-    load_state,
-    prometheus_spec,
-    webhook_spec,
-)
-from exporters.monitor.status import StackStatus, stack_status
-from exporters.monitor.webhook import read_notifications
+from exporters.config import TrapConfig
 from inventory.catalog import Inventory
-from lab.guard import device_targets, require_lab_routes
+from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
+from monitor.generate import check_files, generate, write_files
+from monitor.options import MonitorOptions, parse_overrides
+from monitor.stack import (
+    StackLayout,
+    bring_down,
+    load_state,
+)
+from monitor.status import StackStatus, stack_status
+from monitor.up import ExporterLaunch, stack_up
+from monitor.webhook import read_notifications
 
 app = typer.Typer(
     help="The NOC stack: Prometheus, Alertmanager and the exporter, configured from the inventory.",
@@ -168,41 +164,23 @@ def config_cmd(  # noqa: PLR0917 - typer options
 # --- up / down / status -----------------------------------------------------------------
 
 
-def exporter_argv(listen: str, config_file: Path) -> list[str]:
-    """How `monitor up` runs the egovnet exporter (issue 4's command)."""
-    return [
-        sys.executable,
-        "-m",
-        "egovnet",
-        "exporter",
-        "--web.listen-address",
-        listen,
-        "--config.file",
-        str(config_file),
-    ]
-
-
-def _write_exporter_config(s: Settings, path: Path, traps: str | None = None) -> Path:
+def _exporter_launch(s: Settings, traps: str | None) -> ExporterLaunch:
+    """The exporter `monitor up` starts: this installation's `egovnet exporter` command."""
     if importlib.util.find_spec("egovnet.commands.exporter") is None:
         raise MonitorError(
             "the egovnet exporter is not installed (no `egovnet exporter` command); "
             "start one elsewhere and pass --exporter-address HOST:PORT"
         )
-    from exporters.config import ExporterConfig, TrapConfig
-
     try:
         trap_config = TrapConfig(listen=traps) if traps else None
     except ValueError:
         raise MonitorConfigError(f"--traps-listen: {traps!r} is not HOST:PORT") from None
-    config = ExporterConfig(
+    return ExporterLaunch(
+        command=(sys.executable, "-m", "egovnet", "exporter"),
         inventory=s.inventory_path.resolve(),
         secrets_file=s.secrets_file.resolve(),
-        state_dir=s.state_dir.resolve(),
         traps=trap_config,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(config.to_yaml(), encoding="utf-8")
-    return path
 
 
 @app.command()
@@ -251,14 +229,12 @@ def up(  # noqa: PLR0917 - typer options
     Example: egovnet monitor up --profile lab --alert-for-scale 0.1
     """
     loopback = "127.0.0.1"
-    prom = f"{loopback}:{prometheus_port}"
-    am = f"{loopback}:{alertmanager_port}"
     hook = f"{loopback}:{webhook_port}"
     exporter = exporter_address or f"{loopback}:{exporter_port}"
     options = MonitorOptions.build(
         exporter_address=exporter,
-        prometheus_address=prom,
-        alertmanager_address=am,
+        prometheus_address=f"{loopback}:{prometheus_port}",
+        alertmanager_address=f"{loopback}:{alertmanager_port}",
         webhook_url=f"http://{hook}/alerts",
         scrape_interval=scrape_interval,
         evaluation_interval=evaluation_interval,
@@ -270,26 +246,7 @@ def up(  # noqa: PLR0917 - typer options
         runbook_base=runbook_base or _default_runbooks(),
     )
     s, inv = _inventory(inventory, profile, state_dir)
-    if exporter_address is None:  # the exporter we start polls every device at once
-        require_lab_routes(
-            inv,
-            device_targets(inv.devices),
-            s.state_dir,
-            hint=", or point --exporter-address at an exporter of your own",
-        )
-    layout = StackLayout(s.ensure_state_dir().resolve())
-    write_files(layout.config_dir, generate(inv, options))
-    failed = [c for c in check_files(layout.config_dir) if not c.ok]
-    if failed:
-        raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
-    specs = [
-        webhook_spec(layout, hook, sys.executable),
-        alertmanager_spec(layout, am),
-        prometheus_spec(layout, prom),
-    ]
-    if exporter_address is None:
-        config_file = _write_exporter_config(s, layout.config_dir / "exporter.yml", traps_listen)
-        specs.append(exporter_spec(exporter_argv(exporter, config_file), exporter))
+    launch = None if exporter_address is not None else _exporter_launch(s, traps_listen)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -299,14 +256,16 @@ def up(  # noqa: PLR0917 - typer options
         disable=json_out,
     ) as progress:
         task = progress.add_task("starting", total=None)
-        outcomes = bring_up(
-            layout,
-            specs,
-            urls=(f"http://{prom}", f"http://{am}"),
+        done = stack_up(
+            inv,
+            options,
+            StackLayout(s.state_dir.resolve()),
+            webhook_address=hook,
+            exporter=launch,
             timeout=timeout,
-            progress=lambda name: progress.update(task, description=f"starting {name}"),
+            on_start=lambda name: progress.update(task, description=f"starting {name}"),
         )
-    state = load_state(layout)
+    layout, state, outcomes = done.layout, done.state, done.outcomes
     rows = [
         {
             "component": o.name,

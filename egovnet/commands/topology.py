@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import tempfile
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from base.atomic import write_bytes
 from base.errors import DiscoveryError, TopologyError
 from egovnet.commands.common import (
     InventoryOpt,
@@ -544,23 +543,10 @@ def draw(  # noqa: PLR0917 - typer options
     if out is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
-    _write_atomically(out, data)
+    write_bytes(out, data)
     down = sorted(k for k, v in (states or {}).items() if v.value == "down")
     if json_out:
         print_json({"out": str(out), "format": fmt.value, "bytes": len(data), "down_links": down})
     else:
         extra = f", {len(down)} link(s) down" if states is not None else ""
         console.print(f"wrote {out} ({fmt.value}, {len(net.devices)} devices{extra})")
-
-
-def _write_atomically(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)  # a diagram is for sharing (mkstemp makes it 0600)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

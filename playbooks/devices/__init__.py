@@ -1,7 +1,7 @@
 """等保 checks of network devices from their configurations, one result format for all.
 
 Per-platform modules are alike (``FILES``, ``HINTS``, ``PLATFORM``) and resolved through
-:data:`PLATFORMS`, keyed by :class:`inventory.models.Platform`. Each parses its configuration
+:data:`CONFIG_AUDITS`, keyed by :class:`inventory.models.Platform`. Each parses its configuration
 into :class:`~playbooks.devices.facts.DeviceFacts`: the vendor CLIs (VRP, Comware, IOS) state
 their ``SYNTAX`` for the one reader in :mod:`~playbooks.devices.syntax`; FRR, whose management
 lives in the namespace's daemons, has its own ``parse``. The rules in
@@ -22,10 +22,10 @@ from ..results import CheckResult
 from . import cisco_ios, frr, hp_comware, huawei_vrp
 from .configtree import ConfigFile
 from .evaluate import check_device
-from .facts import PlatformSpec
+from .facts import ConfigAuditSpec
 from .sources import find_device_files
 
-PLATFORMS: dict[Platform, PlatformSpec] = {
+CONFIG_AUDITS: dict[Platform, ConfigAuditSpec] = {
     Platform.huawei_vrp: huawei_vrp.PLATFORM,
     Platform.hp_comware: hp_comware.PLATFORM,
     Platform.cisco_ios: cisco_ios.PLATFORM,
@@ -52,7 +52,7 @@ def check_config(
 ) -> list[CheckResult]:
     """Check one device's collected files under the platform the profile runs it on (or
     ``platform``, e.g. a production config checked against a lab inventory)."""
-    spec = PLATFORMS[platform or inv.platform(device)]
+    spec = CONFIG_AUDITS[platform or inv.platform(device)]
     return check_device(
         inv=inv,
         device=device,
@@ -78,7 +78,7 @@ def check_configs(
     for device in inv.devices:
         if device.role is Role.server or (devices and device.name not in devices):
             continue
-        spec = PLATFORMS[inv.platform(device)]
+        spec = CONFIG_AUDITS[inv.platform(device)]
         files = find_device_files(config_dir, device.name, spec.files)
         if files is None:
             audit.missing.append(device.name)
@@ -89,4 +89,4 @@ def check_configs(
     return audit
 
 
-__all__ = ["PLATFORMS", "DeviceAudit", "check_config", "check_configs"]
+__all__ = ["CONFIG_AUDITS", "DeviceAudit", "check_config", "check_configs"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .common import local_users, snmp_level
 from .configtree import ConfigTree, Line
-from .facts import Fact, LocalUser, PasswordStorage, PlatformSpec, SnmpPrincipal, lines_of
+from .facts import ConfigAuditSpec, Fact, LocalUser, PasswordStorage, SnmpPrincipal, lines_of
 from .syntax import CliSyntax, Command, Servers
 
 FILES = ("running-config",)
@@ -104,4 +104,4 @@ SYNTAX = CliSyntax(
     users=_users,
 )
 
-PLATFORM = PlatformSpec(name="cisco_ios", files=FILES, parse=SYNTAX.parse, hints=HINTS)
+PLATFORM = ConfigAuditSpec(name="cisco_ios", files=FILES, parse=SYNTAX.parse, hints=HINTS)

@@ -27,7 +27,7 @@ from ..results import (
     sha256_text,
 )
 from .configtree import ConfigFile, Line, excerpt
-from .facts import DeviceFacts, Fact, PlatformSpec, lines_of
+from .facts import ConfigAuditSpec, DeviceFacts, Fact, lines_of
 
 DEFAULT_ACCOUNT_NAMES = frozenset(
     {
@@ -247,7 +247,7 @@ def check_device(
     *,
     inv: Inventory,
     device: Device,
-    spec: PlatformSpec,
+    spec: ConfigAuditSpec,
     files: dict[str, ConfigFile],
     systems: list[SystemRef],
     level: int,

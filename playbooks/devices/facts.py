@@ -72,7 +72,7 @@ Parser = Callable[[Mapping[str, ConfigFile]], DeviceFacts]
 
 
 @dataclass(frozen=True)
-class PlatformSpec:
+class ConfigAuditSpec:
     """What one platform module provides: the files it reads, its parser, its hints."""
 
     name: str

@@ -33,11 +33,11 @@ from ..roles.mlps_hardening.module_utils.mlps_parsers import (
 from .common import banner
 from .configtree import ConfigFile, ConfigTree, Line
 from .facts import (
+    ConfigAuditSpec,
     DeviceFacts,
     Fact,
     LocalUser,
     PasswordStorage,
-    PlatformSpec,
     SnmpLevel,
     SnmpPrincipal,
     lines_of,
@@ -229,4 +229,4 @@ def parse(files: Mapping[str, ConfigFile]) -> DeviceFacts:
     )
 
 
-PLATFORM = PlatformSpec(name="frr", files=FILES, parse=parse, hints=HINTS)
+PLATFORM = ConfigAuditSpec(name="frr", files=FILES, parse=parse, hints=HINTS)

@@ -12,7 +12,7 @@ from functools import partial
 
 from .common import local_users, snmp_agent_v3, snmp_agent_versions
 from .configtree import ConfigTree, Line
-from .facts import Fact, LocalUser, PasswordStorage, PlatformSpec
+from .facts import ConfigAuditSpec, Fact, LocalUser, PasswordStorage
 from .syntax import CliSyntax, Command, Servers, Switch
 
 FILES = ("running-config",)
@@ -90,4 +90,4 @@ SYNTAX = CliSyntax(
     users=_users,
 )
 
-PLATFORM = PlatformSpec(name="huawei_vrp", files=FILES, parse=SYNTAX.parse, hints=HINTS)
+PLATFORM = ConfigAuditSpec(name="huawei_vrp", files=FILES, parse=SYNTAX.parse, hints=HINTS)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..atomic import write_with
+from base.atomic import write_with
+
 from ..controls import Lang
 from .columns import RESULT_COLUMNS, table
 from .dataset import AuditDataset

@@ -9,7 +9,8 @@ from html import escape
 from pathlib import Path
 from typing import TypeVar
 
-from ..atomic import write_text
+from base.atomic import write_text
+
 from ..controls import Lang
 from .columns import (
     CHANGE_COLUMNS,

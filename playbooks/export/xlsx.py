@@ -10,7 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..atomic import write_with
+from base.atomic import write_with
+
 from ..controls import Lang
 from .columns import (
     CHANGE_COLUMNS,

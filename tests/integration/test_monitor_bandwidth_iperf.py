@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from exporters.bandwidth.assess import Verdict, assess
-from exporters.bandwidth.iperf import IperfSpec
-from exporters.bandwidth.runners import DeviceRunner, NetnsExec
+from bandwidth.assess import Verdict, assess
+from bandwidth.iperf import IperfSpec
+from bandwidth.runners import DeviceRunner, NetnsExec
 from inventory.loader import load_inventory
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.monitor_support import free_port

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from exporters.bandwidth.assess import assess
-from exporters.bandwidth.iperf import IperfReport
-from exporters.bandwidth.store import BandwidthStore
-from exporters.monitor.dashboards import Panel, Target, check_dashboards, load_dashboards
-from exporters.monitor.generate import generate, write_files
-from exporters.monitor.health import get_json
-from exporters.monitor.options import MonitorOptions
-from exporters.monitor.stack import StackLayout, bring_down, bring_up, prometheus_spec
+from bandwidth.assess import assess
+from bandwidth.iperf import IperfReport
+from bandwidth.store import BandwidthStore
 from inventory.catalog import Inventory
+from monitor.dashboards import Panel, PanelTarget, check_dashboards, load_dashboards
+from monitor.generate import generate, write_files
+from monitor.health import get_json
+from monitor.options import MonitorOptions
+from monitor.stack import StackLayout, bring_down, bring_up, prometheus_spec
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.monitor_support import NetworkState, free_port, openmetrics_history
 
@@ -118,9 +118,10 @@ def test_a_broken_query_is_caught(prometheus: Backfilled) -> None:
     broken = board.model_copy(
         update={
             "panels": [
-                Panel(type="stat", title="typo", targets=[Target(expr="egovnet_device_upp")]),
-                Panel(type="stat", title="syntax", targets=[Target(expr="sum(egovnet_device_up")]),
-                Panel(type="stat", title="join", targets=[Target(
+                Panel(type="stat", title="typo", targets=[PanelTarget(expr="egovnet_device_upp")]),
+                Panel(type="stat", title="syntax",
+                      targets=[PanelTarget(expr="sum(egovnet_device_up")]),
+                Panel(type="stat", title="join", targets=[PanelTarget(
                     expr="egovnet_interface_oper_up / on (link) egovnet_circuit_info")]),
             ]
         }

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from exporters.monitor.health import prometheus_alerts
-from exporters.monitor.stack import StackLayout, is_running, load_state, port_in_use
-from exporters.monitor.webhook import read_notifications
+from monitor.health import prometheus_alerts
+from monitor.stack import StackLayout, is_running, load_state, port_in_use
+from monitor.webhook import read_notifications
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.monitor_support import free_port
 

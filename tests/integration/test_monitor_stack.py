@@ -19,10 +19,10 @@ from typing import TypeVar
 
 import pytest
 
-from exporters.monitor.health import alertmanager_alerts, prometheus_alerts
-from exporters.monitor.stack import StackLayout, is_running, load_state, port_in_use
-from exporters.monitor.webhook import ReceivedNotification, read_notifications
 from inventory.catalog import Inventory
+from monitor.health import alertmanager_alerts, prometheus_alerts
+from monitor.stack import StackLayout, is_running, load_state, port_in_use
+from monitor.webhook import ReceivedNotification, read_notifications
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.monitor_support import NetworkState, StandInExporter, free_port
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from exporters.monitor.health import http_ok
-from exporters.monitor.webhook import read_notifications
+from monitor.health import http_ok
+from monitor.webhook import read_notifications
 from tests.monitor_support import free_port
 
 pytestmark = pytest.mark.integration
@@ -45,7 +45,7 @@ def receiver(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
     out = tmp_path / "notifications.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "exporters.monitor.webhook",
+        [sys.executable, "-m", "monitor.webhook",
          f"--web.listen-address=127.0.0.1:{port}", f"--out={out}"],
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 
 import lab as lab_api
-from exporters.monitor.generate import AMTOOL, PROMTOOL
-from exporters.monitor.stack import StackLayout
-from exporters.monitor.webhook import WebhookAlert, read_notifications
 from inventory.loader import load_inventory
 from lab.traffic import TrafficResult
+from monitor.generate import AMTOOL, PROMTOOL
+from monitor.stack import StackLayout
+from monitor.webhook import WebhookAlert, read_notifications
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.lab.conftest import SessionLab
 from tests.monitor_support import free_port

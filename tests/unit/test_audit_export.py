@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from base.atomic import write_with
 from base.errors import AuditInputError
 from inventory.catalog import Inventory
-from playbooks.atomic import write_with
 from playbooks.controls import Lang
 from playbooks.devices import check_configs
 from playbooks.export import ExportFormat, build_dataset, export

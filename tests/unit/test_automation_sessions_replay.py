@@ -17,7 +17,7 @@ import pytest
 from automation.intent import build_intent
 from automation.platforms import platform_spec
 from automation.render import Renderer
-from automation.sessions import NapalmSession, NetmikoSession, Target, open_session
+from automation.sessions import NapalmSession, NetmikoSession, SessionTarget, open_session
 from base.errors import AutomationError
 from inventory.catalog import Inventory
 from inventory.models import Platform
@@ -25,7 +25,7 @@ from inventory.models import Platform
 pytestmark = pytest.mark.unit
 
 RECORDED = Path(__file__).resolve().parents[1] / "golden" / "automation" / "recorded"
-TARGET = Target(name="dev", host="192.0.2.10", username="netops", password="x")
+TARGET = SessionTarget(name="dev", host="192.0.2.10", username="netops", password="x")
 
 
 def recorded(platform: str, command: str) -> str:

@@ -9,7 +9,7 @@ import bcrypt
 import pytest
 
 from base.errors import ExporterConfigError
-from exporters.config import load_exporter_config, parse_host_port
+from exporters.config import listen_address, load_exporter_config
 from exporters.webconfig import WebConfig, WebSecurity, load_web_security
 from tests.conftest import LAB_INVENTORY, run_egovnet
 
@@ -72,11 +72,11 @@ def test_cli_rejects_a_bad_listen_address(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_parse_host_port() -> None:
-    assert parse_host_port(":9516") == ("0.0.0.0", 9516)
-    assert parse_host_port("[::1]:9516") == ("::1", 9516)
+def test_listen_address() -> None:
+    assert listen_address(":9516") == ("0.0.0.0", 9516)
+    assert listen_address("[::1]:9516") == ("::1", 9516)
     with pytest.raises(ValueError, match="HOST:PORT"):
-        parse_host_port("127.0.0.1:99999")
+        listen_address("127.0.0.1:99999")
 
 
 def test_web_config_rejects_a_clear_text_password(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from inventory.catalog import Inventory
 from lab.guard import (
     Route,
     RouteLookup,
-    Target,
+    RouteTarget,
     device_targets,
     first_escape,
     is_lab_inventory,
@@ -96,7 +96,7 @@ def test_every_address_into_the_lab_or_loopback_passes(lab_inventory: Inventory)
     asked: list[str] = []
     answers = {str(d.mgmt_address): INTO_LAB for d in lab_inventory.devices}
     answers["172.31.250.2"] = LOOPBACK
-    targets = [*device_targets(lab_inventory.devices), Target("again", "172.31.250.1")]
+    targets = [*device_targets(lab_inventory.devices), RouteTarget("again", "172.31.250.1")]
     require_lab_routes(
         lab_inventory,
         targets,
@@ -118,7 +118,11 @@ def test_a_real_inventory_is_never_looked_up(district_inventory: Inventory) -> N
 def test_first_escape_stops_at_the_first_leaving_target() -> None:
     asked: list[str] = []
     answers = {"10.0.0.1": INTO_LAB, "10.0.0.2": OFF_MACHINE, "10.0.0.3": OFF_MACHINE}
-    targets = [Target("a", "10.0.0.1"), Target("b", "10.0.0.2"), Target("c", "10.0.0.3")]
+    targets = [
+        RouteTarget("a", "10.0.0.1"),
+        RouteTarget("b", "10.0.0.2"),
+        RouteTarget("c", "10.0.0.3"),
+    ]
     found = first_escape(targets, lookup_from(answers, asked))
     assert found is not None and found[0].name == "b"
     assert asked == ["10.0.0.1", "10.0.0.2"]
@@ -128,6 +132,6 @@ def test_without_a_state_dir_the_fix_is_plain_lab_up(lab_inventory: Inventory) -
     with pytest.raises(LabNotUpError, match=r"run `egovnet lab up` first$"):
         require_lab_routes(
             lab_inventory,
-            [Target("x", "nonsense")],
+            [RouteTarget("x", "nonsense")],
             None,
         )

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
+from bandwidth.assess import Verdict, assess
+from bandwidth.iperf import IperfReport, IperfSpec, client_argv, parse_report
+from bandwidth.run import select_circuits
+from bandwidth.servers import load_servers
+from bandwidth.store import BandwidthStore
 from base.errors import BandwidthError, BandwidthInputError
-from exporters.bandwidth.assess import Verdict, assess
-from exporters.bandwidth.collector import BandwidthCollector
-from exporters.bandwidth.iperf import IperfReport, IperfSpec, client_argv, parse_report
-from exporters.bandwidth.run import select_circuits
-from exporters.bandwidth.servers import load_servers
-from exporters.bandwidth.store import BandwidthStore
+from exporters.bandwidth import BandwidthCollector, render_textfile
 from inventory.catalog import Circuit, Inventory
 from tests.conftest import LAB_INVENTORY, run_egovnet
 
@@ -99,7 +99,8 @@ def test_store_keeps_last_and_history_and_exports_metrics(
         [
             assess(village, report(48.0), direction="up", runner="t"),
             assess(town, report(47.0), direction="up", runner="t"),
-        ]
+        ],
+        textfile=render_textfile,
     )
     assert len(store.history()) == 3
     last = store.last()

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from exporters.monitor.generate import route_receivers
 from inventory.catalog import Inventory
 from inventory.models import Role
+from monitor.generate import route_receivers
 from tests.conftest import LAB_INVENTORY, REPO, run_egovnet
 
 pytestmark = pytest.mark.unit

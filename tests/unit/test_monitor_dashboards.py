@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from base.errors import MonitorConfigError
-from exporters.monitor.dashboards import (
+from monitor.dashboards import (
     DASHBOARD_DIR,
     load_dashboard,
     load_dashboards,

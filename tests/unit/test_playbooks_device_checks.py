@@ -13,7 +13,7 @@ from inventory.catalog import Inventory
 from inventory.models import ManagementPolicy, Platform
 from playbooks.assets import extranet
 from playbooks.controls import AssetType, controls_for
-from playbooks.devices import PLATFORMS, check_config, check_configs
+from playbooks.devices import CONFIG_AUDITS, check_config, check_configs
 from playbooks.devices.configtree import ConfigFile, ConfigTree, redact
 from playbooks.devices.evaluate import CONFIG_RULES
 from playbooks.devices.sources import find_device_files
@@ -25,21 +25,21 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "playbooks"
 CASES = sorted(
     (platform.name, case.name)
     for platform in FIXTURES.iterdir()
-    if platform.is_dir() and platform.name in {p.value for p in PLATFORMS}
+    if platform.is_dir() and platform.name in {p.value for p in CONFIG_AUDITS}
     for case in platform.iterdir()
     if (case / "expected.json").is_file()
 )
 
 
 def _rows(inv: Inventory, platform: str, case: str) -> list:
-    spec = PLATFORMS[Platform(platform)]
+    spec = CONFIG_AUDITS[Platform(platform)]
     files = find_device_files(FIXTURES / platform, case, spec.files)
     assert files is not None
     return check_config(inv, inv.device("vil1"), files, platform=Platform(platform))
 
 
 def test_every_platform_has_a_compliant_and_a_noncompliant_recording() -> None:
-    for platform in PLATFORMS:
+    for platform in CONFIG_AUDITS:
         cases = {c for p, c in CASES if p == platform.value}
         assert {"compliant", "noncompliant"} <= cases, platform
 
@@ -82,7 +82,7 @@ def test_failed_rows_carry_the_platform_command_that_fixes_them(lab_inventory: I
 
 
 def test_the_policy_decides_servers_banner_and_limits(lab_inventory: Inventory) -> None:
-    spec = PLATFORMS[Platform.cisco_ios]
+    spec = CONFIG_AUDITS[Platform.cisco_ios]
     files = find_device_files(FIXTURES / "cisco_ios", "compliant", spec.files)
     assert files is not None
     facts = spec.parse(files)
@@ -100,7 +100,7 @@ def test_the_policy_decides_servers_banner_and_limits(lab_inventory: Inventory) 
 
 
 def test_level_three_adds_two_factor_and_redundancy(lab_inventory: Inventory) -> None:
-    spec = PLATFORMS[Platform.huawei_vrp]
+    spec = CONFIG_AUDITS[Platform.huawei_vrp]
     files = find_device_files(FIXTURES / "huawei_vrp", "compliant", spec.files)
     assert files is not None
     at2 = {
@@ -125,7 +125,7 @@ def test_level_three_adds_two_factor_and_redundancy(lab_inventory: Inventory) ->
 
 
 def test_redundancy_follows_dual_homing_rules(lab_inventory: Inventory) -> None:
-    spec = PLATFORMS[Platform.hp_comware]
+    spec = CONFIG_AUDITS[Platform.hp_comware]
     files = find_device_files(FIXTURES / "hp_comware", "compliant", spec.files)
     assert files is not None
 

@@ -19,7 +19,7 @@ from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, EndVerdict, Lin
 from topology.discovery.interfaces import interface_key, remote_port
 from topology.discovery.metrics import drift_metrics
 from topology.discovery.models import DeviceNeighbors, Neighbor
-from topology.discovery.platforms import PLATFORMS, frr
+from topology.discovery.platforms import LLDP_COMMANDS, frr
 from topology.discovery.sources import (
     CommandSource,
     NapalmSource,
@@ -52,7 +52,7 @@ def test_recorded_cli_output_parses_to_its_expected_neighbours(
     output: Path, slice_inventory: Inventory
 ) -> None:
     platform = slice_inventory.platform(slice_inventory.device(output.parent.name))
-    command = PLATFORMS[platform]
+    command = LLDP_COMMANDS[platform]
     assert output.name == command.file_name  # recorded under the command egovnet runs
     expected = json.loads(output.with_name(output.stem + ".expected.json").read_text("utf-8"))
     assert [n.model_dump() for n in command.parse(output.read_text("utf-8"))] == expected
@@ -61,7 +61,7 @@ def test_recorded_cli_output_parses_to_its_expected_neighbours(
 def test_every_textfsm_platform_has_a_recorded_output() -> None:
     recorded = {p.name for p in RECORDED}
     for platform in (Platform.huawei_vrp, Platform.hp_comware, Platform.cisco_ios):
-        assert PLATFORMS[platform].file_name in recorded
+        assert LLDP_COMMANDS[platform].file_name in recorded
 
 
 def test_lldpcli_json_shapes_from_real_lldpd() -> None:
@@ -84,14 +84,14 @@ def test_lldpcli_json_shapes_from_real_lldpd() -> None:
 
 
 def frr_file() -> str:
-    return PLATFORMS[Platform.frr].file_name
+    return LLDP_COMMANDS[Platform.frr].file_name
 
 
 def test_unparseable_output_is_a_discovery_error() -> None:
     with pytest.raises(DiscoveryError, match="lldpcli: not JSON"):
         frr.parse("lldpcli: unable to connect to socket")
     with pytest.raises(DiscoveryError, match="huawei_vrp"):
-        PLATFORMS[Platform.huawei_vrp].parse("GE1/0/1 has 1 neighbor(s):\nwhat is this line\n")
+        LLDP_COMMANDS[Platform.huawei_vrp].parse("GE1/0/1 has 1 neighbor(s):\nwhat is this line\n")
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ def _entry(platform: Platform, module: ModuleType) -> LldpCommand:
     return LldpCommand(platform=platform, command=module.COMMAND, parse=module.parse)
 
 
-PLATFORMS: dict[Platform, LldpCommand] = {
+LLDP_COMMANDS: dict[Platform, LldpCommand] = {
     Platform.huawei_vrp: _entry(Platform.huawei_vrp, huawei_vrp),
     Platform.hp_comware: _entry(Platform.hp_comware, hp_comware),
     Platform.cisco_ios: _entry(Platform.cisco_ios, cisco_ios),
@@ -44,7 +44,7 @@ PLATFORMS: dict[Platform, LldpCommand] = {
 
 def lldp_command(platform: Platform) -> LldpCommand:
     try:
-        return PLATFORMS[platform]
+        return LLDP_COMMANDS[platform]
     except KeyError:
         raise DiscoveryError(f"no LLDP reader for platform {platform.value}") from None
 

@@ -1,6 +1,5 @@
 """The NOC stack: Prometheus and Alertmanager configured from the inventory, run on loopback.
 
-* ``durations``    Prometheus duration strings: parse, format, scale
 * ``options``      the knobs of a generated configuration (addresses, intervals, ``for:`` scaling)
 * ``rules``        the shipped rule files and their generated copies (``for:``, runbook links)
 * ``targets``      file_sd target groups, one per inventory device
@@ -8,6 +7,7 @@
 * ``alertmanager`` alertmanager.yml: routes by severity and tier, grouping per site, inhibitions
 * ``generate``     all of the above written into one directory, checked by promtool and amtool
 * ``stack``        starting, reloading and stopping the real processes; their PIDs on disk
+* ``up``           `monitor up` as one function: generate, check, start, from resolved inputs
 * ``health``       readiness probes, instant queries, the alerts Prometheus and Alertmanager hold
 * ``status``       the stack at a glance: components, targets, alerts and their delivery
 * ``webhook``      a tiny Alertmanager webhook receiver that keeps every notification

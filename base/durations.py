@@ -1,10 +1,12 @@
-"""Prometheus duration strings (``1m30s``, ``10m``, ``7d``): parse, format and scale."""
+"""Durations as Prometheus spells them (``1m30s``, ``10m``, ``7d``): parse, format and scale.
+
+The same grammar serves every duration option (alert ``for:``, intervals, a confirm timer); a
+bad one is a :class:`ValueError` whose text names the field, for the caller to report.
+"""
 
 from __future__ import annotations
 
 import re
-
-from base.errors import MonitorConfigError
 
 _UNITS_MS: tuple[tuple[str, int], ...] = (
     ("y", 365 * 24 * 3600 * 1000),
@@ -20,11 +22,15 @@ _PATTERN = re.compile(
 )
 
 
-def parse_duration(text: str, field: str = "duration") -> int:
-    """Milliseconds in a Prometheus duration; a bad one is a :class:`MonitorConfigError`."""
-    match = _PATTERN.match(text.strip())
-    if not text.strip() or match is None or not any(match.groups()):
-        raise MonitorConfigError(
+def parse_duration(text: str, field: str = "duration", *, bare_unit: str | None = None) -> int:
+    """Milliseconds in a Prometheus duration. With ``bare_unit`` (``"s"``) a plain number is
+    read in that unit, as command-line timers often are (``90`` = ``90s``)."""
+    spelled = text.strip()
+    if bare_unit is not None and spelled.isdigit():
+        spelled += bare_unit
+    match = _PATTERN.match(spelled)
+    if not spelled or match is None or not any(match.groups()):
+        raise ValueError(
             f"{field}: {text!r} is not a Prometheus duration (e.g. 30s, 1m30s, 10m, 4h)"
         )
     return sum(

@@ -12,13 +12,12 @@ production Prometheus as is)::
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.atomic import write_text
 from base.errors import MonitorError
 from inventory.catalog import Inventory
 
@@ -90,16 +89,7 @@ def write_files(out_dir: Path, files: list[GeneratedFile]) -> list[Path]:
     written: list[Path] = []
     for f in files:
         target = out_dir / f.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(f.text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(target, f.text)
         written.append(target)
     stale = out_dir / RECORDING_RULES_FILE
     if stale.exists() and RECORDING_RULES_FILE not in {f.path for f in files}:

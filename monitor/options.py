@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from base.durations import parse_duration
 from base.errors import MonitorConfigError
-
-from .durations import parse_duration
+from base.hostport import parse_host_port
 
 #: Job names the alert rules refer to (``up{job="egovnet-snmp"}``); change both together.
 SNMP_JOB = "egovnet-snmp"
 EXPORTER_JOB = "egovnet-exporter"
 
-_HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
-
 
 def split_host_port(value: str, field: str = "address") -> tuple[str, int]:
-    match = _HOST_PORT.match(value)
-    if match is None or not 0 < int(match["port"]) < 65536:
-        raise MonitorConfigError(f"{field}: {value!r} is not HOST:PORT (e.g. 127.0.0.1:9090)")
-    return match["host"], int(match["port"])
+    """A component's address; a bad one is a MonitorConfigError naming ``field``."""
+    try:
+        return parse_host_port(value)
+    except ValueError:
+        raise MonitorConfigError(
+            f"{field}: {value!r} is not HOST:PORT (e.g. 127.0.0.1:9090)"
+        ) from None
 
 
 class MonitorOptions(BaseModel):

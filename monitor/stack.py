@@ -10,11 +10,9 @@ a changed one is restarted; a missing one is started.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +21,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from base.atomic import write_text
 from base.errors import MonitorError
+from base.procs import ProcessRecord, alive, reap, spawn_detached, stop
 
 from .health import http_ok
 from .options import split_host_port
@@ -73,11 +73,10 @@ class ComponentSpec:
     reloads_on_sighup: bool = False
 
 
-class ProcessRecord(BaseModel):
+class ComponentRecord(ProcessRecord):
+    """A running component of the stack, as ``stack.json`` remembers it."""
+
     name: str
-    pid: int
-    start_ticks: int
-    argv: list[str]
     address: str
     ready_path: str
     log: str
@@ -89,7 +88,7 @@ class ProcessRecord(BaseModel):
 
 
 class StackState(BaseModel):
-    components: dict[str, ProcessRecord] = Field(default_factory=dict)
+    components: dict[str, ComponentRecord] = Field(default_factory=dict)
     prometheus_url: str | None = None
     alertmanager_url: str | None = None
 
@@ -145,7 +144,7 @@ def webhook_spec(layout: StackLayout, address: str, python: str) -> ComponentSpe
         argv=(
             python,
             "-m",
-            "exporters.monitor.webhook",
+            "monitor.webhook",
             f"--web.listen-address={address}",
             f"--out={layout.notifications_file}",
         ),
@@ -160,26 +159,8 @@ def exporter_spec(argv: Sequence[str], address: str) -> ComponentSpec:
 
 # --- process identity -------------------------------------------------------------------
 
-
-def _stat(pid: int) -> tuple[str, int] | None:
-    """(state letter, start time in clock ticks) of a process, None if it does not exist."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text.rsplit(")", 1)[1].split()
-    return fields[0], int(fields[19])
-
-
-def is_running(record: ProcessRecord) -> bool:
-    """The recorded process still exists, is not a zombie, and is the one we started."""
-    found = _stat(record.pid)
-    return found is not None and found[0] != "Z" and found[1] == record.start_ticks
-
-
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)
+#: The recorded process still exists, is not a zombie, and is the one we started.
+is_running = alive
 
 
 def port_in_use(address: str) -> bool:
@@ -202,10 +183,7 @@ def load_state(layout: StackLayout) -> StackState:
 
 
 def save_state(layout: StackLayout, state: StackState) -> None:
-    layout.root.mkdir(parents=True, exist_ok=True)
-    tmp = layout.state_file.with_suffix(".tmp")
-    tmp.write_text(state.model_dump_json(indent=2), encoding="utf-8")
-    os.replace(tmp, layout.state_file)
+    write_text(layout.state_file, state.model_dump_json(indent=2))
 
 
 # --- start / stop -----------------------------------------------------------------------
@@ -219,25 +197,17 @@ def _log_tail(path: Path, lines: int = 8) -> str:
     return " | ".join(text[-lines:])
 
 
-def _start(layout: StackLayout, spec: ComponentSpec, env: dict[str, str]) -> ProcessRecord:
-    layout.log_dir.mkdir(parents=True, exist_ok=True)
+def _start(layout: StackLayout, spec: ComponentSpec, env: dict[str, str]) -> ComponentRecord:
     log_path = layout.log_dir / f"{spec.name}.log"
-    with log_path.open("ab") as log:
-        proc = subprocess.Popen(
-            spec.argv,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            close_fds=True,
-            env=env,
-            cwd=layout.root,
-        )
-    found = _stat(proc.pid)
-    return ProcessRecord(
+    layout.root.mkdir(parents=True, exist_ok=True)
+    try:
+        pid, ticks = spawn_detached(spec.argv, log_path, env, cwd=layout.root)
+    except OSError as exc:
+        raise MonitorError(f"cannot start {spec.name} ({spec.argv[0]}): {exc.strerror}") from exc
+    return ComponentRecord(
         name=spec.name,
-        pid=proc.pid,
-        start_ticks=found[1] if found else 0,
+        pid=pid,
+        start_ticks=ticks or 0,  # 0: it exited at once, and wait_ready says so with its log
         argv=list(spec.argv),
         address=spec.address,
         ready_path=spec.ready_path,
@@ -246,11 +216,11 @@ def _start(layout: StackLayout, spec: ComponentSpec, env: dict[str, str]) -> Pro
     )
 
 
-def wait_ready(record: ProcessRecord, timeout: float) -> None:
+def wait_ready(record: ComponentRecord, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not is_running(record):
-            _reap(record.pid)
+            reap(record.pid)
             raise MonitorError(
                 f"{record.name} exited during start-up; its log ({record.log}) ends: "
                 f"{_log_tail(Path(record.log))}"
@@ -264,22 +234,12 @@ def wait_ready(record: ProcessRecord, timeout: float) -> None:
     )
 
 
-def stop_process(record: ProcessRecord, grace: float = 15.0) -> bool:
+def stop_process(record: ComponentRecord, grace: float = 15.0) -> bool:
     """SIGTERM, then SIGKILL after ``grace`` seconds; only if it is still our process."""
     if not is_running(record):
-        _reap(record.pid)
+        reap(record.pid)
         return False
-    os.kill(record.pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        _reap(record.pid)
-        if not is_running(record):
-            return True
-        time.sleep(0.1)
-    if is_running(record):
-        os.kill(record.pid, signal.SIGKILL)
-        time.sleep(0.2)
-        _reap(record.pid)
+    stop([record], grace=grace)
     return True
 
 
@@ -305,7 +265,7 @@ def bring_up(
         record = state.components.pop(name)
         stopped = stop_process(record)
         outcomes.append(Outcome(name, "stopped" if stopped else "not running", record.pid))
-    started: list[ProcessRecord] = []
+    started: list[ComponentRecord] = []
     try:
         for spec in ordered:
             if progress:

@@ -4,7 +4,7 @@ It stands where a pager or ticket system would: each POST is appended, whole, as
 line (with the time it arrived) to a file that tests and `egovnet monitor notifications`
 read back. ``GET /-/ready`` answers 200, ``GET /notifications`` returns the file as a list.
 
-Run: ``python -m exporters.monitor.webhook --web.listen-address 127.0.0.1:9095 --out FILE``
+Run: ``python -m monitor.webhook --web.listen-address 127.0.0.1:9095 --out FILE``
 """
 
 from __future__ import annotations

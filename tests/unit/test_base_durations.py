@@ -1,11 +1,11 @@
-"""Prometheus durations: what `--alert-for-scale` and `--alert-for` do to `for:`."""
+"""Durations, one grammar for every option: what `--alert-for-scale` and `--alert-for` do to
+`for:`, and the plain seconds a confirm timer takes."""
 
 from __future__ import annotations
 
 import pytest
 
-from base.errors import MonitorConfigError
-from exporters.monitor.durations import format_duration, parse_duration, scale_duration
+from base.durations import format_duration, parse_duration, scale_duration
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +21,7 @@ def test_parse(text: str, ms: int) -> None:
 
 @pytest.mark.parametrize("text", ["", "10", "5 m", "1m1h", "1.5m", "-1m", "m"])
 def test_bad_durations_name_the_field(text: str) -> None:
-    with pytest.raises(MonitorConfigError, match=r"^--group-wait: .* is not a Prometheus"):
+    with pytest.raises(ValueError, match=r"^--group-wait: .* is not a Prometheus"):
         parse_duration(text, "--group-wait")
 
 
@@ -39,3 +39,10 @@ def test_format_round_trips() -> None:
     for ms in (1, 999, 1000, 61_000, 3_600_000, 90_061_001):
         assert parse_duration(format_duration(ms)) == ms
     assert format_duration(0) == "0s"
+
+
+def test_a_bare_number_is_read_in_the_unit_the_caller_names() -> None:
+    assert parse_duration("90", bare_unit="s") == 90_000
+    assert parse_duration(" 5m ", bare_unit="s") == 300_000
+    with pytest.raises(ValueError, match="is not a Prometheus duration"):
+        parse_duration("90")

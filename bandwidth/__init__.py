@@ -4,5 +4,8 @@
 * ``runners``    where iperf3 runs: a configured server (production) or the lab's devices
 * ``assess``     achieved Mbps against the circuit's committed rate and the tier's target
 * ``store``      the last result per circuit, the history file and the metrics textfile
-* ``collector``  a prometheus_client Collector serving the last results as metrics
+* ``run``        which circuits to test, and testing them one after the other
+
+The exporter serves the stored results as metrics (``exporters.bandwidth``); this package
+never imports the exporter.
 """

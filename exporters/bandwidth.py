@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from .store import BandwidthStore
+from bandwidth.store import BandwidthStore
 
 LABELS = ["link", "site", "site_name", "tier", "plane", "direction"]
 MBPS_IN_BYTES = 125_000.0

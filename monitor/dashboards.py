@@ -22,7 +22,7 @@ from base.errors import MonitorConfigError, MonitorError
 
 from .health import QueryResult, instant_query
 
-DASHBOARD_DIR = Path(__file__).resolve().parent.parent / "dashboards"
+DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "exporters" / "dashboards"
 GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "15s", "__range": "1h"}
 _VARIABLE = re.compile(r"\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+)")
 _LABEL_VALUES = re.compile(
@@ -30,7 +30,7 @@ _LABEL_VALUES = re.compile(
 )
 
 
-class Target(BaseModel):
+class PanelTarget(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     ref_id: str = Field("A", alias="refId")
@@ -45,7 +45,7 @@ class Panel(BaseModel):
     id: int | None = None
     type: str
     title: str = ""
-    targets: list[Target] = Field(default_factory=list)
+    targets: list[PanelTarget] = Field(default_factory=list)
     panels: list[Panel] = Field(default_factory=list)  # a collapsed row holds its panels
 
 

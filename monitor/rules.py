@@ -13,13 +13,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from base.durations import format_duration, parse_duration, scale_duration
 from base.errors import MonitorConfigError, MonitorError
 
-from .durations import format_duration, parse_duration, scale_duration
 from .options import MonitorOptions
 from .yamltext import dump_yaml
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = Path(__file__).resolve().parents[1] / "exporters" / "rules"
 ALERTS_FILE = RULES_DIR / "alerts.yml"
 RECORDING_FILE = RULES_DIR / "recording.yml"
 RUNBOOK_PREFIX = "docs/runbooks/"

@@ -3,19 +3,20 @@
 * ``last.json``      the last result per circuit and direction (what the metrics show)
 * ``history.jsonl``  every result ever made, one JSON line each, oldest first
 * ``bandwidth.prom`` the last results in the Prometheus text format, for a node_exporter
-  textfile collector; the egovnet exporter serves the same through :class:`BandwidthCollector`
+  textfile collector; the egovnet exporter serves the same (``exporters.bandwidth``). The store
+  does not know that format: whoever records passes its renderer (``textfile=``).
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from base.atomic import write_text
 from base.errors import BandwidthError
 
 from .assess import BandwidthResult
@@ -67,8 +68,14 @@ class BandwidthStore:
                     raise BandwidthError(f"{self.history_file}:{n}: unreadable result") from exc
         return out
 
-    def record(self, results: Iterable[BandwidthResult]) -> None:
-        """Append to the history and replace each circuit's last result; then the textfile."""
+    def record(
+        self,
+        results: Iterable[BandwidthResult],
+        *,
+        textfile: Callable[[BandwidthStore], str] | None = None,
+    ) -> None:
+        """Append to the history and replace each circuit's last result; then, given a
+        renderer of the last results, the textfile."""
         results = list(results)
         if not results:
             return
@@ -78,7 +85,7 @@ class BandwidthStore:
                 fh.write(r.model_dump_json() + "\n")
         last = self.last()
         last.update({result_key(r): r for r in results})
-        _write_atomically(
+        write_text(
             self.last_file,
             json.dumps(
                 {k: v.model_dump(mode="json") for k, v in sorted(last.items())},
@@ -86,12 +93,5 @@ class BandwidthStore:
                 indent=2,
             ),
         )
-        from .collector import render_textfile  # the collector reads this store
-
-        _write_atomically(self.textfile, render_textfile(self))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+        if textfile is not None:
+            write_text(self.textfile, textfile(self))

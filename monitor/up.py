@@ -1,0 +1,128 @@
+"""`monitor up` as one function: the stack composed from the inventory, started on loopback.
+
+The caller resolves everything once (the state directory, the inventory it loaded, where the
+inventory and secrets live) and hands it over in plain values; the exporter this starts gets
+a config file holding exactly those resolved paths, nothing for it to look up again.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from base.atomic import write_text
+from base.errors import MonitorError
+from exporters.config import ExporterConfig, TrapConfig
+from inventory.catalog import Inventory
+from lab.guard import device_targets, require_lab_routes
+
+from .generate import check_files, generate, write_files
+from .options import MonitorOptions
+from .stack import (
+    ComponentSpec,
+    Outcome,
+    StackLayout,
+    StackState,
+    alertmanager_spec,
+    bring_up,
+    exporter_spec,
+    load_state,
+    prometheus_spec,
+    webhook_spec,
+)
+
+EXPORTER_CONFIG = "exporter.yml"
+
+
+@dataclass(frozen=True)
+class ExporterLaunch:
+    """The exporter `monitor up` starts: its command (without the flags this adds) and what
+    it serves, resolved by the caller."""
+
+    command: tuple[str, ...]  # e.g. (python, "-m", "egovnet", "exporter")
+    inventory: Path
+    secrets_file: Path
+    traps: TrapConfig | None = None
+
+    def config(self, state_dir: Path) -> ExporterConfig:
+        return ExporterConfig(
+            inventory=self.inventory,
+            secrets_file=self.secrets_file,
+            state_dir=state_dir,
+            traps=self.traps,
+        )
+
+    def argv(self, listen: str, config_file: Path) -> list[str]:
+        return [*self.command, "--web.listen-address", listen, "--config.file", str(config_file)]
+
+
+@dataclass(frozen=True)
+class StackUp:
+    """What `monitor up` did: one outcome per component, and the stack as now recorded."""
+
+    layout: StackLayout
+    outcomes: list[Outcome]
+    state: StackState = field(repr=False)
+
+
+def stack_up(
+    inv: Inventory,
+    options: MonitorOptions,
+    layout: StackLayout,
+    *,
+    webhook_address: str,
+    exporter: ExporterLaunch | None,
+    timeout: float = 30.0,
+    python: str = sys.executable,
+    on_start: Callable[[str], None] | None = None,
+) -> StackUp:
+    """Generate and check the configuration into ``layout``, then start (or keep and reload)
+    the webhook receiver (listening on ``webhook_address``, where ``options.webhook_url``
+    points), Alertmanager, Prometheus and, given ``exporter``, the exporter at
+    ``options.exporter_address``. ``on_start`` hears each component's name as its turn comes.
+
+    The exporter polls every device at once, so for a lab inventory it starts only while the
+    lab's routes are up; without ``exporter`` Prometheus scrapes one already running.
+    """
+    if exporter is not None:
+        require_lab_routes(
+            inv,
+            device_targets(inv.devices),
+            layout.state_dir,
+            hint=", or point --exporter-address at an exporter of your own",
+        )
+    write_files(layout.config_dir, generate(inv, options))
+    failed = [c for c in check_files(layout.config_dir) if not c.ok]
+    if failed:
+        raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
+    specs = _specs(layout, options, webhook_address, exporter, python)
+    outcomes = bring_up(
+        layout,
+        specs,
+        urls=(f"http://{options.prometheus_address}", f"http://{options.alertmanager_address}"),
+        timeout=timeout,
+        progress=on_start,
+    )
+    return StackUp(layout=layout, outcomes=outcomes, state=load_state(layout))
+
+
+def _specs(
+    layout: StackLayout,
+    options: MonitorOptions,
+    webhook_address: str,
+    exporter: ExporterLaunch | None,
+    python: str,
+) -> Sequence[ComponentSpec]:
+    specs = [
+        webhook_spec(layout, webhook_address, python),
+        alertmanager_spec(layout, options.alertmanager_address),
+        prometheus_spec(layout, options.prometheus_address),
+    ]
+    if exporter is not None:
+        config_file = layout.config_dir / EXPORTER_CONFIG
+        write_text(config_file, exporter.config(layout.state_dir).to_yaml())
+        listen = options.exporter_address
+        specs.append(exporter_spec(exporter.argv(listen, config_file), listen))
+    return specs
