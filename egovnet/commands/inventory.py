@@ -193,3 +193,68 @@ def export_nornir(
             for name, host in nr.inventory.hosts.items()
         }
     )
+
+
+XlsxOutOpt = Annotated[Path, typer.Option("--xlsx", help="The ledger file to write (.xlsx).")]
+
+
+@app.command()
+def template(xlsx: XlsxOutOpt) -> None:
+    """Write an empty Excel ledger (设备台账) to fill: one sheet per kind, Chinese headers.
+
+    Example: egovnet inventory template --xlsx 武江区台账.xlsx
+    """
+    from inventory.ledger.writer import write_template
+
+    write_template(xlsx)
+    console.print(f"wrote {xlsx}")
+
+
+import_app = typer.Typer(help="Turn records kept elsewhere into the YAML inventory.")
+export_app = typer.Typer(help="Write the inventory out in another form.")
+app.add_typer(import_app, name="import", no_args_is_help=True)
+app.add_typer(export_app, name="export", no_args_is_help=True)
+
+
+@import_app.command("xlsx")
+def import_xlsx(
+    ledger: Annotated[Path, typer.Argument(help="A filled ledger (.xlsx).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New (or empty) inventory directory.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import an Excel ledger: every bad cell as FILE:Sheet!C12: header: message, exit 2,
+    nothing written unless the whole ledger is valid.
+
+    Example: egovnet inventory import xlsx 武江区台账.xlsx --out inventory/wujiang
+    """
+    from inventory.ledger.importer import import_ledger
+
+    try:
+        inv = import_ledger(ledger, out)
+    except InventoryErrors as exc:
+        if json_out:
+            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
+            raise typer.Exit(exc.exit_code) from exc
+        raise
+    summary = summarize(inv)
+    if json_out:
+        print_json({"valid": True, "root": str(out), "counts": summary.counts})
+        return
+    counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
+    console.print(f"[green]ok[/green] wrote {out}: {counts}")
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The ledger file to write (.xlsx).")],
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Write the inventory as an Excel ledger (import it back with `import xlsx`).
+
+    Example: egovnet inventory export xlsx --profile lab --out 实验室台账.xlsx
+    """
+    from inventory.ledger.writer import write_export
+
+    write_export(_load(None, inventory, profile), out)
+    console.print(f"wrote {out}")
