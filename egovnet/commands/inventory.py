@@ -5,23 +5,28 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from base.errors import InventoryError, InventoryErrors
+from base.errors import InventoryError, InventoryErrors, SourceLocation
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
+    StateDirOpt,
     console,
     print_json,
     settings,
 )
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
+from inventory.models import SnmpProfile
 from inventory.views import InventorySummary, summarize
+
+if TYPE_CHECKING:
+    from topology.discovery.crawl import FoundDevice
 
 
 def error_record(err: InventoryError) -> dict[str, object]:
@@ -258,3 +263,85 @@ def export_xlsx(
 
     write_export(_load(None, inventory, profile), out)
     console.print(f"wrote {out}")
+
+
+@app.command()
+def discover(  # noqa: PLR0917 - typer maps parameters to options
+    seed: Annotated[
+        list[str], typer.Option("--seed", help="A device's management address (repeatable).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New (or empty) draft directory.")],
+    snmp_profile: Annotated[
+        str | None,
+        typer.Option("--snmp-profile", help="SNMP profile of the inventory to ask with."),
+    ] = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Crawl the running network from seed devices (SNMP: sysName, interfaces, LLDP-MIB
+    neighbours) and write a draft inventory; guesses are marked `# review`. The inventory
+    given supplies the SNMP profile and secrets; a lab inventory's route guard applies to
+    every address before anything is sent.
+
+    Example: egovnet inventory discover --profile lab --seed 172.31.250.1 --out draft/
+    """
+    from lab.guard import Target, require_lab_routes
+    from topology.discovery.onboard import discover as discover_network
+    from topology.discovery.snmpwalk import walker_for
+
+    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    inv = s.load_inventory()
+    chosen = _snmp_profile(inv, snmp_profile)
+
+    def allow(address: str) -> None:
+        require_lab_routes(inv, [Target(address, address)], s.state_dir)
+
+    for address in seed:  # the guard first: with no lab up the secrets are missing too
+        allow(address)
+    walker = walker_for(chosen, s.secrets())
+    try:
+        found = discover_network(
+            seed, walker, allow, out, chosen, on_device=None if json_out else _shown
+        )
+    finally:
+        walker.close()
+    result = {
+        "out": str(out),
+        "devices": len(found.inventory.devices),
+        "links": len(found.inventory.links),
+        "unreachable": found.crawl.failed,
+        "refused": found.crawl.refused,
+    }
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"[green]ok[/green] wrote {out}: {result['devices']} devices, {result['links']} links;"
+        " check every `# review` line"
+    )
+    for address, why in {**found.crawl.failed, **found.crawl.refused}.items():
+        console.print(f"[yellow]not crawled[/yellow] {address}: {why}")
+
+
+def _shown(device: FoundDevice) -> None:
+    console.print(f"found {device.sys_name} at {device.address}")
+
+
+def _snmp_profile(inv: Inventory, name: str | None) -> SnmpProfile:
+    if name is None:
+        v3 = [p for p in inv.snmp_profiles if p.version == "v3"] or list(inv.snmp_profiles)
+        if not v3:
+            raise InventoryError(
+                SourceLocation(str(inv.root), 1, "snmp_profiles"), "no SNMP profile to ask with"
+            )
+        return v3[0]
+    found = inv.snmp_profile_by_name.get(name)
+    if found is None:
+        known = ", ".join(inv.snmp_profile_by_name) or "none"
+        raise InventoryError(
+            SourceLocation(str(inv.root), 1, "--snmp-profile"),
+            f"no SNMP profile {name!r} (known: {known})",
+        )
+    return found

@@ -1,16 +1,13 @@
 """A filled ledger becomes an inventory directory, whole or not at all.
 
-The YAML is written into a temporary directory beside ``out``, loaded with the project's
-own :func:`inventory.loader.load_inventory` (the same checks as ``inventory validate``), and
-moved into place only when it loads; every error of the load is pointed back at its cell.
+The YAML is staged beside ``out`` (:mod:`inventory.staging`), loaded with the project's own
+loader (the checks of ``inventory validate``) and moved into place only when it loads; every
+error of the load is pointed back at its cell.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ import yaml
 from base.errors import InventoryError, InventoryErrors, SourceLocation
 from inventory.catalog import Inventory
 from inventory.loader import ITEM_KEYS, load_inventory
+from inventory.staging import publish, require_new_directory, staging_area
 
 from .reader import LedgerData, read_ledger
 
@@ -41,21 +39,14 @@ FIRST_AT = re.compile(r" \(first at [^)]*\)")
 def import_ledger(ledger: Path, out: Path, *, display: str | None = None) -> Inventory:
     """Write the inventory of ``ledger`` into ``out`` (new or empty); InventoryErrors else."""
     data = read_ledger(ledger, display)
-    _check_target(out)
+    require_new_directory(out)
     name = out.name if SLUG.match(out.name) else "district"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # the loader names a profile after its directory: the staged one gets a plain name
-    holder = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
-    try:
+    with staging_area(out) as holder:
         staging = holder / "staging"
         errors = _problems(data, staging, name, holder)
         if errors:
             raise InventoryErrors(errors)
-        if out.exists():
-            out.rmdir()
-        os.replace(staging, out)
-    finally:
-        shutil.rmtree(holder, ignore_errors=True)
+        publish(staging, out)
     return load_inventory(out)
 
 
@@ -103,18 +94,6 @@ def _load_errors(
     except InventoryErrors as exc:
         return [_relocate(e, data, lines, skip) for e in exc.errors]
     return []
-
-
-def _check_target(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InventoryErrors(
-            [
-                InventoryError(
-                    SourceLocation(str(out), 1, "--out"),
-                    "exists and is not an empty directory; nothing was written",
-                )
-            ]
-        )
 
 
 def write_sections(

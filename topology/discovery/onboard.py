@@ -1,0 +1,62 @@
+"""``inventory discover``: crawl from seeds and write the draft inventory, whole or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from base.errors import DiscoveryError
+from inventory.catalog import Inventory
+from inventory.ledger.settings import TEMPLATE_POLICY
+from inventory.models import SnmpProfile
+from inventory.staging import require_new_directory, write_inventory
+
+from .crawl import CrawlResult, FoundDevice, crawl
+from .draft import build_draft, write_draft
+from .snmpwalk import Walker
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Discovered:
+    inventory: Inventory
+    crawl: CrawlResult
+
+
+def discover(
+    seeds: list[str],
+    walker: Walker,
+    allow: Callable[[str], None],
+    out: Path,
+    snmp_profile: SnmpProfile,
+    *,
+    on_device: Callable[[FoundDevice], None] | None = None,
+) -> Discovered:
+    """Crawl, draft and write ``out`` (new or empty); the draft must load as an inventory."""
+    require_new_directory(out)  # before sending anything: the answer would be thrown away
+    found = asyncio.run(crawl(seeds, walker, allow, on_device=on_device))
+    if not found.devices:
+        failed = "; ".join(f"{a}: {why}" for a, why in found.failed.items())
+        raise DiscoveryError(f"no seed answered over SNMP ({failed}); nothing was written")
+    draft = build_draft(found, snmp_profile)
+    policy = yaml.safe_dump(
+        {"policy": TEMPLATE_POLICY.model_dump(mode="json", exclude_none=True)},
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    name = out.name if SLUG.match(out.name) else "district"
+
+    def write(directory: Path) -> None:
+        write_draft(directory, draft, snmp_profile, policy)
+        (directory / "profile.yaml").write_text(
+            yaml.safe_dump({"profile": {"name": name, "description": "drafted by discovery"}}),
+            encoding="utf-8",
+        )
+
+    return Discovered(write_inventory(out, write), found)
