@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from base.errors import InventoryError, InventoryErrors, SourceLocation
+from base.errors import InventoryError, InventoryErrors
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -22,7 +22,6 @@ from egovnet.commands.common import (
 )
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
-from inventory.models import SnmpProfile
 from inventory.views import InventorySummary, summarize
 
 if TYPE_CHECKING:
@@ -31,7 +30,12 @@ if TYPE_CHECKING:
 
 def error_record(err: InventoryError) -> dict[str, object]:
     loc = err.location
-    return {"file": loc.file, "line": loc.line, "field": loc.field, "message": err.message}
+    record: dict[str, object] = {"file": loc.file, "line": loc.line, "field": loc.field}
+    for extra in ("sheet", "column"):  # a ledger's cell (inventory.ledger.reader.CellLocation)
+        if getattr(loc, extra, None):
+            record[extra] = getattr(loc, extra)
+    record["message"] = err.message
+    return record
 
 
 app = typer.Typer(
@@ -288,12 +292,13 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
     Example: egovnet inventory discover --profile lab --seed 172.31.250.1 --out draft/
     """
     from lab.guard import Target, require_lab_routes
+    from topology.discovery.onboard import choose_snmp_profile
     from topology.discovery.onboard import discover as discover_network
     from topology.discovery.snmpwalk import walker_for
 
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
-    chosen = _snmp_profile(inv, snmp_profile)
+    chosen = choose_snmp_profile(inv, snmp_profile)
 
     def allow(address: str) -> None:
         require_lab_routes(inv, [Target(address, address)], s.state_dir)
@@ -327,21 +332,3 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
 
 def _shown(device: FoundDevice) -> None:
     console.print(f"found {device.sys_name} at {device.address}")
-
-
-def _snmp_profile(inv: Inventory, name: str | None) -> SnmpProfile:
-    if name is None:
-        v3 = [p for p in inv.snmp_profiles if p.version == "v3"] or list(inv.snmp_profiles)
-        if not v3:
-            raise InventoryError(
-                SourceLocation(str(inv.root), 1, "snmp_profiles"), "no SNMP profile to ask with"
-            )
-        return v3[0]
-    found = inv.snmp_profile_by_name.get(name)
-    if found is None:
-        known = ", ".join(inv.snmp_profile_by_name) or "none"
-        raise InventoryError(
-            SourceLocation(str(inv.root), 1, "--snmp-profile"),
-            f"no SNMP profile {name!r} (known: {known})",
-        )
-    return found

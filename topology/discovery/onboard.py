@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from base.errors import DiscoveryError
+from base.errors import DiscoveryError, InventoryError, SourceLocation
 from inventory.catalog import Inventory
 from inventory.ledger.settings import TEMPLATE_POLICY
 from inventory.models import SnmpProfile
@@ -21,6 +21,25 @@ from .draft import build_draft, write_draft
 from .snmpwalk import Walker
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def choose_snmp_profile(inv: Inventory, name: str | None) -> SnmpProfile:
+    """The named profile of ``inv``, or its first SNMPv3 one (else its first)."""
+    if name is None:
+        usable = [p for p in inv.snmp_profiles if p.version == "v3"] or list(inv.snmp_profiles)
+        if not usable:
+            raise InventoryError(
+                SourceLocation(str(inv.root), 1, "snmp_profiles"), "no SNMP profile to ask with"
+            )
+        return usable[0]
+    found = inv.snmp_profile_by_name.get(name)
+    if found is None:
+        known = ", ".join(inv.snmp_profile_by_name) or "none"
+        raise InventoryError(
+            SourceLocation(str(inv.root), 1, "--snmp-profile"),
+            f"no SNMP profile {name!r} (known: {known})",
+        )
+    return found
 
 
 @dataclass(frozen=True)
