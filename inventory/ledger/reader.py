@@ -8,6 +8,7 @@ from: ``台账.xlsx:线路!J7: 承诺带宽: ...``.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,13 @@ from .cells import CellError, as_text, fold, read_cell
 from .columns import INTERFACES, SETTINGS_TITLE, TABLES, Column, Sheet
 from .settings import cell_value, unflatten
 
-#: A ledger of a whole city is a few MB; anything far larger is not a ledger.
+#: A ledger of a whole city is a few MB; anything far larger is not a ledger (and the
+#: unpacked size guards against a small file that unpacks into gigabytes).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_ROWS = 200_000
+#: Formatting often reaches far below the data: this many blank rows in a row end a sheet.
+BLANK_RUN_ENDS_SHEET = 1000
 #: How far down a sheet its header row may sit (a title row above it is common).
 HEADER_SEARCH_ROWS = 5
 
@@ -126,6 +131,12 @@ def _open(path: Path, shown: str) -> Any:
     if size > MAX_FILE_BYTES:
         raise InventoryErrors([InventoryError(where, f"{size} bytes: larger than a ledger can be")])
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InventoryErrors(
+                [InventoryError(where, f"unpacks to {unpacked} bytes: larger than a ledger can be")]
+            )
         return load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InventoryErrors(
@@ -133,13 +144,18 @@ def _open(path: Path, shown: str) -> Any:
         ) from exc
 
 
-def _merged_values(ws: Worksheet) -> dict[tuple[int, int], object]:
-    """A merged range's value belongs to each of its cells (Excel keeps it in the first)."""
+def _merged_values(
+    ws: Worksheet, columns: Iterable[int], last_row: int
+) -> dict[tuple[int, int], object]:
+    """A merged range's value belongs to each of its cells (Excel keeps it in the first);
+    only the columns read and rows up to ``last_row`` count (a range may span a million)."""
     out: dict[tuple[int, int], object] = {}
+    wanted = sorted(set(columns))
     for merged in ws.merged_cells.ranges:
         value = ws.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, merged.max_row + 1):
-            for col in range(merged.min_col, merged.max_col + 1):
+        cols = [c for c in wanted if merged.min_col <= c <= merged.max_col]
+        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
+            for col in cols:
                 out[(row, col)] = value
     return out
 
@@ -165,14 +181,6 @@ def _read_table(
     ws: Worksheet, sheet: Sheet, data: LedgerData, errors: list[InventoryError]
 ) -> list[Row]:
     title = ws.title
-    if ws.max_row > MAX_ROWS:
-        errors.append(
-            InventoryError(
-                CellLocation(data.file, 1, "(sheet)", sheet=title, column="A"),
-                f"{ws.max_row} rows: more than {MAX_ROWS}",
-            )
-        )
-        return []
     found = _header_row(ws, sheet)
     if found is None:
         if ws.max_row > 1 or as_text(ws.cell(1, 1).value):
@@ -196,9 +204,13 @@ def _read_table(
                     "required column is missing",
                 )
             )
-    merged = _merged_values(ws)
+    last_row = min(ws.max_row, MAX_ROWS)
+    merged = _merged_values(ws, columns, last_row)
     out: list[Row] = []
-    for row in range(header_row + 1, ws.max_row + 1):
+    blank_run = 0
+    for row in range(header_row + 1, last_row + 1):
+        if blank_run >= BLANK_RUN_ENDS_SHEET:
+            break
         item: dict[str, Any] = {}
         bad = False
         for col, column in columns.items():
@@ -216,7 +228,9 @@ def _read_table(
                 continue
             _put(item, column.keys, value)
         if all(as_text(ws.cell(row, col).value) is None for col in columns):
+            blank_run += 1
             continue  # a blank row, or one holding only a merged value from above
+        blank_run = 0
         out.append((item, RowOrigin(title, row, letters, headers), bad))
     return out
 
