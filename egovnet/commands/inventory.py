@@ -318,6 +318,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
         "links": len(found.inventory.links),
         "unreachable": found.crawl.failed,
         "refused": found.crawl.refused,
+        "skipped": list(found.skipped),
     }
     if json_out:
         print_json(result)
@@ -327,7 +328,9 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
         " check every `# review` line"
     )
     for address, why in {**found.crawl.failed, **found.crawl.refused}.items():
-        console.print(f"[yellow]not crawled[/yellow] {address}: {why}")
+        console.print(f"not crawled: {address}: {why}", markup=False)
+    for why in found.skipped:
+        console.print(f"not drafted: {why}", markup=False)
 
 
 def _shown(device: FoundDevice) -> None:

@@ -5,6 +5,7 @@ project's SNMP client answered during a crawl from core1)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests.conftest import LAB_INVENTORY, REPO, run_egovnet
 from tests.discovery_compare import link_facts, network_devices
 from topology.discovery.crawl import (
     IF_HIGH_SPEED,
+    LLDP_REM_PORT_ID,
     LLDP_REM_SYS_NAME,
     crawl,
     read_device,
@@ -144,3 +146,30 @@ def test_the_guard_refuses_a_lab_seed_off_the_machine(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "the lab is not up" in result.stderr and "nothing was sent" in result.stderr
     assert not (tmp_path / "draft").exists()
+
+
+def test_a_port_with_two_neighbours_keeps_one_and_says_so(tmp_path: Path) -> None:
+    walks = tmp_path / "walks"
+    shutil.copytree(WALKS, walks)
+    core1 = walks / f"{CORE1}.json"
+    data = json.loads(core1.read_text(encoding="utf-8"))
+    # a second neighbour on local port 3 (eth1, ifIndex 3), as behind an unmanaged switch
+    data["walk"][LLDP_REM_SYS_NAME].append([f"{LLDP_REM_SYS_NAME}.0.3.2", {"hex": b"vil1".hex()}])
+    data["walk"][LLDP_REM_PORT_ID].append([f"{LLDP_REM_PORT_ID}.0.3.2", {"hex": b"eth9".hex()}])
+    core1.write_text(json.dumps(data), encoding="utf-8")
+    found = discover([CORE1], RecordedWalker(walks), allow_all, tmp_path / "draft", PROFILE)
+    assert found.skipped == ("core1 eth1 -> vil1 eth9: core1 eth1 already has a neighbour",)
+    assert link_facts(found.inventory) == link_facts(load_inventory(LAB_INVENTORY))
+
+
+def test_a_draft_that_does_not_validate_is_not_written(tmp_path: Path) -> None:
+    walks = tmp_path / "walks"
+    shutil.copytree(WALKS, walks)
+    vil3 = walks / "172.31.250.23.json"  # vil3 reports vil2's loopback as its own
+    vil3.write_text(vil3.read_text("utf-8").replace("10.255.0.23", "10.255.0.22"), "utf-8")
+    out = tmp_path / "draft"
+    with pytest.raises(DiscoveryError, match="does not validate") as caught:
+        discover([CORE1], RecordedWalker(walks), allow_all, out, PROFILE)
+    assert "10.255.0.22" in str(caught.value) and f"{out}/devices.yaml" in str(caught.value)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [walks]

@@ -78,6 +78,8 @@ class Draft:
     devices: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: neighbours left out of the draft, and why (a port seeing two neighbours, say)
+    skipped: list[str] = field(default_factory=list)
 
 
 def slug(name: str) -> str:
@@ -110,7 +112,7 @@ def build_draft(found: CrawlResult, snmp_profile: SnmpProfile) -> Draft:
     by_name = {d.sys_name: d for d in found.devices}
     names = {d.sys_name: slug(d.sys_name) for d in found.devices}
     tiers = {d.sys_name: guess_tier(d.sys_name) for d in found.devices}
-    links = _links(found.devices, by_name, tiers)
+    links = _links(found.devices, by_name, tiers, draft)
     site_of = _sites(found.devices, tiers, links, names, draft)
     used: dict[str, set[str]] = {d.sys_name: set() for d in found.devices}
     for a, a_port, b, b_port, _, _ in links:
@@ -146,10 +148,15 @@ Edge = tuple[str, str, str, str, Tier, Tier]  # a, a port, b, b port, tiers
 
 
 def _links(
-    devices: list[FoundDevice], by_name: dict[str, FoundDevice], tiers: dict[str, tuple[Tier, bool]]
+    devices: list[FoundDevice],
+    by_name: dict[str, FoundDevice],
+    tiers: dict[str, tuple[Tier, bool]],
+    draft: Draft,
 ) -> list[Edge]:
-    """Each cable once, upstream end first, from both ends' LLDP tables."""
+    """Each cable once, upstream end first, from both ends' LLDP tables. A port that sees
+    two neighbours (a switch the crawl cannot see in between) keeps the first."""
     seen: set[frozenset[tuple[str, str]]] = set()
+    ports: dict[tuple[str, str], frozenset[tuple[str, str]]] = {}
     out: list[Edge] = []
     for device in devices:
         for n in device.neighbors:
@@ -159,6 +166,15 @@ def _links(
             if ends in seen:
                 continue
             seen.add(ends)
+            taken = [end for end in ends if end in ports]
+            if taken:
+                draft.skipped.append(
+                    f"{device.sys_name} {n.local_port} -> {n.system_name} {n.port}:"
+                    f" {taken[0][0]} {taken[0][1]} already has a neighbour"
+                )
+                continue
+            for end in ends:
+                ports[end] = ends
             here, there = (device.sys_name, n.local_port), (n.system_name, n.port)
             if _upstream_key(there, by_name, tiers) < _upstream_key(here, by_name, tiers):
                 here, there = there, here

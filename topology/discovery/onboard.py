@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from base.errors import DiscoveryError, InventoryError, SourceLocation
+from base.errors import DiscoveryError, InventoryError, InventoryErrors, SourceLocation
 from inventory.catalog import Inventory
 from inventory.ledger.settings import TEMPLATE_POLICY
 from inventory.models import SnmpProfile
@@ -46,6 +46,8 @@ def choose_snmp_profile(inv: Inventory, name: str | None) -> SnmpProfile:
 class Discovered:
     inventory: Inventory
     crawl: CrawlResult
+    #: neighbours seen but left out of the draft, and why
+    skipped: tuple[str, ...] = ()
 
 
 def discover(
@@ -78,4 +80,17 @@ def discover(
             encoding="utf-8",
         )
 
-    return Discovered(write_inventory(out, write), found)
+    try:
+        inventory = write_inventory(out, write)
+    except InventoryErrors as exc:  # a guess the checks refuse: say which, write nothing
+        shown = "; ".join(_in_draft(str(e), out) for e in exc.errors[:5])
+        more = f" (+{len(exc.errors) - 5} more)" if len(exc.errors) > 5 else ""
+        raise DiscoveryError(
+            f"the draft does not validate, nothing was written: {shown}{more}"
+        ) from None
+    return Discovered(inventory, found, tuple(draft.skipped))
+
+
+def _in_draft(message: str, out: Path) -> str:
+    """A staged file's name as the draft's own (``out/links.yaml:12: ...``)."""
+    return re.sub(r"\S*/staging/", f"{out}/", message)
