@@ -78,9 +78,6 @@ class Sheet:
     section: str
     columns: tuple[Column, ...]
 
-    def column(self, path: str) -> Column | None:
-        return next((c for c in self.columns if c.path == path), None)
-
 
 def choices_of(
     values: type[StrEnum], labels: dict[str, str] | None = None

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from inventory.models import Policy, Profile, TierPolicy
+from inventory.models import Policy, Profile, Tier, TierPolicy
 
 from .cells import ITEM_SEPARATORS, fold
 
@@ -21,12 +21,12 @@ ROOTS: dict[str, type[BaseModel]] = {"profile": Profile, "policy": Policy}
 #: The plan's access figures (seed 001's indicator table), written into a fresh template.
 TEMPLATE_POLICY = Policy(
     tiers={
-        "city": TierPolicy(),
-        "district_core": TierPolicy(),
-        "cloud": TierPolicy(),
-        "department": TierPolicy(baseline_mbps=100, target_mbps=1000),
-        "town": TierPolicy(baseline_mbps=50, target_mbps=100, dual_homed=True),
-        "village": TierPolicy(baseline_mbps=10, target_mbps=50),
+        Tier.city: TierPolicy(),
+        Tier.district_core: TierPolicy(),
+        Tier.cloud: TierPolicy(),
+        Tier.department: TierPolicy(baseline_mbps=100, target_mbps=1000),
+        Tier.town: TierPolicy(baseline_mbps=50, target_mbps=100, dual_homed=True),
+        Tier.village: TierPolicy(baseline_mbps=10, target_mbps=50),
     }
 )
 
