@@ -10,9 +10,9 @@ Guesses, in the order they are made:
 * role from tier (core, firewall at the cloud, aggregation at a town, cpe in a village,
   access for departments); platform from sysDescr (``production <platform>`` in the lab,
   VRP, Comware, IOS, else FRR);
-* one site per device, except that devices differing only in a trailing number share one
-  (``core1``/``core2`` -> ``district-core``); a site's parent is the site of its upstream
-  neighbour;
+* one site per device, except that the city, district-core and cloud devices share one
+  site per tier (``city``, ``district-core``, ``gov-cloud``: both cores sit in one room); a
+  site's parent is the site of its upstream neighbour;
 * a link's ``a`` end is the upstream one (tier, then nearness to the seed), its committed
   rate the port speed (the carrier's rate is in no MIB), its plane A, or B for the second
   of two links.
