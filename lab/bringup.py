@@ -291,6 +291,7 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
             trap_sink=ctx.trap_sink,
             iquery_key=_stable_iquery_key(paths, node, iquery_key),
             access_file=paths.snmpd_access(node.name),
+            agentx_socket=paths.agentx_socket(node.name),
         )
         if _write(paths.snmpd_conf(node.name), text, 0o600):
             changed.add((node.name, "snmpd"))
@@ -421,7 +422,12 @@ def _daemon_argvs(ctx: Context, node: Node) -> dict[str, list[str]]:
     out["sshd"] = sshd.device_argv(
         node, paths.accounts, paths.sshd_conf(node.name), paths.log(node.name, "sshd-auth")
     )
-    out["lldpd"] = lldp.argv(node, paths.lldpd_conf(node.name), paths.lldpd_socket(node.name))
+    out["lldpd"] = lldp.argv(
+        node,
+        paths.lldpd_conf(node.name),
+        paths.lldpd_socket(node.name),
+        agentx=paths.agentx_socket(node.name),
+    )
     lan = ctx.plan.lan_of(node.lan_site) if node.lan_site else None
     if lan is not None and lan.gateway_device == node.name and lan.endpoints:
         out["http"] = shell.in_netns(

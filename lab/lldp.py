@@ -35,7 +35,10 @@ def render(node: Node) -> str:
     )
 
 
-def argv(node: Node, config: Path, socket: Path) -> list[str]:
+def argv(node: Node, config: Path, socket: Path, agentx: Path | None = None) -> list[str]:
+    """lldpd in the device; with ``agentx`` it serves LLDP-MIB through snmpd's AgentX
+    master socket (its privileged half connects, so the chroot does not hide the socket)."""
+    subagent = ["-x", "-X", f"unix:{agentx}"] if agentx is not None else []
     pattern = ",".join(p.ifname for p in node.ports) or "none"
     return shell.in_device(
         node.namespace,
@@ -52,6 +55,7 @@ def argv(node: Node, config: Path, socket: Path) -> list[str]:
             pattern,
             "-m",
             str(node.mgmt.ip),
+            *subagent,
         ],
     )
 

@@ -89,6 +89,10 @@ class LabPaths:
     def lldpd_socket(self, name: str) -> Path:
         return self.device(name) / "lldpd.socket"
 
+    def agentx_socket(self, name: str) -> Path:
+        """snmpd's AgentX master socket: lldpd serves LLDP-MIB through it."""
+        return self.device(name) / "agentx.socket"
+
     def server(self, name: str) -> Path:
         return self.servers / name
 

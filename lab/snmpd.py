@@ -74,6 +74,7 @@ def render(
     trap_sink: TrapSink | None,
     iquery_key: str,
     access_file: Path,
+    agentx_socket: Path | None = None,
 ) -> str:
     dev = node.device
     production = " ".join(x for x in (dev.platform.value, dev.model or "") if x)
@@ -92,6 +93,8 @@ def render(
         f'{PRIV_TOKENS[user.priv_protocol]} "{user.priv_key}"',
         f"rouser {user.user} authpriv",
     ]
+    if agentx_socket is not None:  # lldpd registers LLDP-MIB (1.0.8802.1.1.2) here
+        lines += ["master agentx", f"agentXSocket unix:{agentx_socket}", "agentXPerms 0600 0700"]
     # v1/v2c lives in the access file (render_access), which the device agent rewrites
     lines.append(f"includeFile {access_file}")
     if trap_sink is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -14,6 +14,7 @@ from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
+    StateDirOpt,
     console,
     print_json,
     settings,
@@ -22,10 +23,18 @@ from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
 from inventory.views import InventorySummary, summarize
 
+if TYPE_CHECKING:
+    from topology.discovery.crawl import FoundDevice
+
 
 def error_record(err: InventoryError) -> dict[str, object]:
     loc = err.location
-    return {"file": loc.file, "line": loc.line, "field": loc.field, "message": err.message}
+    record: dict[str, object] = {"file": loc.file, "line": loc.line, "field": loc.field}
+    for extra in ("sheet", "column"):  # a ledger's cell (inventory.ledger.reader.CellLocation)
+        if getattr(loc, extra, None):
+            record[extra] = getattr(loc, extra)
+    record["message"] = err.message
+    return record
 
 
 app = typer.Typer(
@@ -179,3 +188,136 @@ def export_nornir(
             for name, host in nr.inventory.hosts.items()
         }
     )
+
+
+XlsxOutOpt = Annotated[Path, typer.Option("--xlsx", help="The ledger file to write (.xlsx).")]
+
+
+@app.command()
+def template(xlsx: XlsxOutOpt) -> None:
+    """Write an empty Excel ledger (设备台账) to fill: one sheet per kind, Chinese headers.
+
+    Example: egovnet inventory template --xlsx 武江区台账.xlsx
+    """
+    from inventory.ledger.writer import write_template
+
+    write_template(xlsx)
+    console.print(f"wrote {xlsx}")
+
+
+import_app = typer.Typer(help="Turn records kept elsewhere into the YAML inventory.")
+export_app = typer.Typer(help="Write the inventory out in another form.")
+app.add_typer(import_app, name="import", no_args_is_help=True)
+app.add_typer(export_app, name="export", no_args_is_help=True)
+
+
+@import_app.command("xlsx")
+def import_xlsx(
+    ledger: Annotated[Path, typer.Argument(help="A filled ledger (.xlsx).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New (or empty) inventory directory.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import an Excel ledger: every bad cell as FILE:Sheet!C12: header: message, exit 2,
+    nothing written unless the whole ledger is valid.
+
+    Example: egovnet inventory import xlsx 武江区台账.xlsx --out inventory/wujiang
+    """
+    from inventory.ledger.importer import import_ledger
+
+    try:
+        inv = import_ledger(ledger, out)
+    except InventoryErrors as exc:
+        if json_out:
+            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
+            raise typer.Exit(exc.exit_code) from exc
+        raise
+    summary = summarize(inv)
+    if json_out:
+        print_json({"valid": True, "root": str(out), "counts": summary.counts})
+        return
+    counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
+    console.print(f"[green]ok[/green] wrote {out}: {counts}")
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The ledger file to write (.xlsx).")],
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+) -> None:
+    """Write the inventory as an Excel ledger (import it back with `import xlsx`).
+
+    Example: egovnet inventory export xlsx --profile lab --out 实验室台账.xlsx
+    """
+    from inventory.ledger.writer import write_export
+
+    write_export(_load(None, inventory, profile), out)
+    console.print(f"wrote {out}")
+
+
+@app.command()
+def discover(  # noqa: PLR0917 - typer maps parameters to options
+    seed: Annotated[
+        list[str], typer.Option("--seed", help="A device's management address (repeatable).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New (or empty) draft directory.")],
+    snmp_profile: Annotated[
+        str | None,
+        typer.Option("--snmp-profile", help="SNMP profile of the inventory to ask with."),
+    ] = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Crawl the running network from seed devices (SNMP: sysName, interfaces, LLDP-MIB
+    neighbours) and write a draft inventory; guesses are marked `# review`. The inventory
+    given supplies the SNMP profile and secrets; a lab inventory's route guard applies to
+    every address before anything is sent.
+
+    Example: egovnet inventory discover --profile lab --seed 172.31.250.1 --out draft/
+    """
+    from lab.guard import Target, require_lab_routes
+    from topology.discovery.onboard import choose_snmp_profile
+    from topology.discovery.onboard import discover as discover_network
+    from topology.discovery.snmpwalk import walker_for
+
+    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    inv = s.load_inventory()
+    chosen = choose_snmp_profile(inv, snmp_profile)
+
+    def allow(address: str) -> None:
+        require_lab_routes(inv, [Target(address, address)], s.state_dir)
+
+    for address in seed:  # the guard first: with no lab up the secrets are missing too
+        allow(address)
+    walker = walker_for(chosen, s.secrets())
+    try:
+        found = discover_network(
+            seed, walker, allow, out, chosen, on_device=None if json_out else _shown
+        )
+    finally:
+        walker.close()
+    result = {
+        "out": str(out),
+        "devices": len(found.inventory.devices),
+        "links": len(found.inventory.links),
+        "unreachable": found.crawl.failed,
+        "refused": found.crawl.refused,
+        "skipped": list(found.skipped),
+    }
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"[green]ok[/green] wrote {out}: {result['devices']} devices, {result['links']} links;"
+        " check every `# review` line"
+    )
+    for address, why in {**found.crawl.failed, **found.crawl.refused}.items():
+        console.print(f"not crawled: {address}: {why}", markup=False)
+    for why in found.skipped:
+        console.print(f"not drafted: {why}", markup=False)
+
+
+def _shown(device: FoundDevice) -> None:
+    console.print(f"found {device.sys_name} at {device.address}")
