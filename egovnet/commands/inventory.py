@@ -277,7 +277,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
 
     Example: egovnet inventory discover --profile lab --seed 172.31.250.1 --out draft/
     """
-    from lab.guard import Target, require_lab_routes
+    from lab.guard import RouteTarget, require_lab_routes
     from topology.discovery.onboard import choose_snmp_profile
     from topology.discovery.onboard import discover as discover_network
     from topology.discovery.snmpwalk import walker_for
@@ -287,7 +287,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
     chosen = choose_snmp_profile(inv, snmp_profile)
 
     def allow(address: str) -> None:
-        require_lab_routes(inv, [Target(address, address)], s.state_dir)
+        require_lab_routes(inv, [RouteTarget(address, address)], s.state_dir)
 
     for address in seed:  # the guard first: with no lab up the secrets are missing too
         allow(address)
