@@ -16,6 +16,9 @@ APT_PACKAGES=(
   # of this host and cannot reach a mirror, so what remediation configures must be here.
   auditd rsyslog chrony libpam-pwquality
   fonts-wqy-microhei
+  # the audit export's rendering test (headless Chromium; wqy-microhei is its CJK font) and
+  # the time zone the export shows times in (Asia/Shanghai)
+  chromium tzdata
 )
 
 missing=()
