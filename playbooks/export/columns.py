@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from inventory.names import MIGRATION_STATUS_NAMES
+
 from ..changelog import ChangeEntry
 from ..controls import Lang
 from ..migration import Blocker, BlockerKind, SystemLine
@@ -31,15 +33,8 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     # asset types
     "linux_server": ("Linux服务器", "Linux server"),
     "network_device": ("网络设备", "network device"),
-    # migration statuses
-    "not_started": ("未启动", "not started"),
-    "assessing": ("评估中", "assessing"),
-    "planned": ("已规划", "planned"),
-    "migrating": ("迁移中", "migrating"),
-    "cutover": ("已割接", "cutover"),
-    "validated": ("已验证", "validated"),
-    "decommissioned": ("已下线", "decommissioned"),
-    "retained": ("保留", "retained"),
+    # migration statuses: named where every tool names them
+    **{status.value: names for status, names in MIGRATION_STATUS_NAMES.items()},
     # migration flags
     "cloud_not_answering": ("云上地址无响应", "cloud URL does not answer"),
     "onprem_still_answering": ("原地址仍在服务", "on-prem URL still answers"),

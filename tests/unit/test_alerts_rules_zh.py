@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from inventory.models import LinkKind, Role, Tier
+from inventory.names import LINK_KIND_NAMES, ROLE_NAMES, TIER_NAMES
 from tests.conftest import REPO
 from tests.doc_sections import first_difference
 
@@ -89,6 +90,25 @@ def test_label_translations_know_every_inventory_value(label: str, values: set[s
                     assert named == wanted, (rule_id(rule), key, wanted ^ named)
                     checked += 1
     assert checked, f"no Chinese text translates $labels.{label}"
+
+
+@pytest.mark.parametrize(
+    ("label", "names"), [("tier", TIER_NAMES), ("kind", LINK_KIND_NAMES), ("role", ROLE_NAMES)]
+)
+def test_alerts_call_things_what_the_command_calls_them(
+    label: str, names: dict[Any, tuple[str, str]]
+) -> None:
+    """The Chinese names in the rules are inventory/names.py's (the CLI and exports use it)."""
+    pair = re.compile(rf'eq \$labels\.{label}\s+"([^"]+)"\s*\}}\}}([^{{]+)\{{\{{')
+    found = {
+        code: name
+        for rule in alert_rules()
+        for key in ("summary_zh", "description_zh")
+        for code, name in pair.findall(rule["annotations"][key])
+    }
+    assert found
+    for code, name in found.items():
+        assert names[code][0] == name, (label, code, name)
 
 
 def test_every_firing_case_checks_the_chinese_texts() -> None:
