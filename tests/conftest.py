@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from base.lang import Lang, lang_from_env
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The command speaks the locale's language (egovnet --lang defaults from LC_ALL/LANG); the
+# tests read its English output unless they choose Chinese themselves, so a Chinese locale on
+# the machine running them must not change what they see.
+if lang_from_env(os.environ) is Lang.zh:
+    os.environ["LC_ALL"] = "C.UTF-8"
 LAB_INVENTORY = REPO / "inventory" / "lab"
 DISTRICT_INVENTORY = REPO / "inventory" / "district"
 
