@@ -24,6 +24,7 @@ domain package may raise its errors without depending on the CLI glue around it:
     │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
     ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
     │   └── BandwidthInputError (ValueError) an unknown site/tier or a bad test option
+    ├── LanguageError (ValueError)        a language egovnet does not speak (--lang)
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -152,3 +153,9 @@ class BandwidthInputError(BandwidthError, ValueError):
 
 class ExporterConfigError(LocatedError):
     """A bad ``egovnet exporter`` config or web config file, located to file, line and field."""
+
+
+class LanguageError(EgovnetError, ValueError):
+    """A language egovnet does not speak (``--lang``): zh and en only."""
+
+    exit_code = 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from typer import _click as click
 from typer.core import MarkupMode, TyperCommand, TyperGroup, TyperOption
 
 from base.errors import EgovnetError, InventoryErrors
+from base.lang import lang_from_env, parse_lang
+from egovnet import messages
 
 MARKUP: MarkupMode = "rich"
 
@@ -192,6 +195,15 @@ def _print_version(value: bool) -> None:
 
 
 def _root(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of tables, messages and errors: zh or en (default: from LANG)."
+            " Help stays English.",
+            show_default=False,
+        ),
+    ] = None,
     show_version: Annotated[
         bool,
         typer.Option(
@@ -202,7 +214,8 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    """Typer builds a group only for an app with a callback or registered commands."""
+    """Chooses the run's language (egovnet/messages.py); each verb does the rest."""
+    messages.choose(lang_from_env(os.environ) if lang is None else parse_lang(lang))
 
 
 app = typer.Typer(
@@ -226,10 +239,13 @@ def report(exc: EgovnetError) -> int:
 
     if isinstance(exc, InventoryErrors):
         for err in exc.errors:
-            err_console.print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
-        err_console.print(f"{len(exc.errors)} error(s)", markup=False, highlight=False)
+            line = messages.text("error", message=err)
+            err_console.print(line, markup=False, highlight=False, soft_wrap=True)
+        count = messages.text("error.count", count=len(exc.errors))
+        err_console.print(count, markup=False, highlight=False)
     else:
-        err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        line = messages.text("error", message=exc)
+        err_console.print(line, markup=False, highlight=False, soft_wrap=True)
     return exc.exit_code
 
 

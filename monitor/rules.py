@@ -107,12 +107,16 @@ def _rewrite(rule: Rule, name: str, options: MonitorOptions) -> dict[str, Any]:
         update["for_"] = format_duration(parse_duration(options.alert_for[name]))
     elif rule.for_ is not None and options.alert_for_scale != 1.0:
         update["for_"] = scale_duration(rule.for_, options.alert_for_scale, f"{name}.for")
-    runbook = rule.annotations.get("runbook_url")
-    if options.runbook_base and runbook and runbook.startswith(RUNBOOK_PREFIX):
+    if options.runbook_base:
         base = options.runbook_base.rstrip("/")
         annotations = dict(rule.annotations)
-        annotations["runbook_url"] = f"{base}/{runbook.removeprefix(RUNBOOK_PREFIX)}"
-        update["annotations"] = annotations
+        # the English and the Chinese runbook links move together
+        for key in ("runbook_url", "runbook_url_zh"):
+            runbook = annotations.get(key)
+            if runbook and runbook.startswith(RUNBOOK_PREFIX):
+                annotations[key] = f"{base}/{runbook.removeprefix(RUNBOOK_PREFIX)}"
+        if annotations != rule.annotations:
+            update["annotations"] = annotations
     return update
 
 

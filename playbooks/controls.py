@@ -22,6 +22,9 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
+# The exports name their language with the one shared enum (re-exported here for them).
+from base.lang import Lang as Lang  # noqa: PLC0414 - an explicit re-export
+
 
 class AssetType(StrEnum):
     linux_server = "linux_server"
@@ -37,11 +40,6 @@ class RiskLevel(StrEnum):
     high = "high"
     medium = "medium"
     low = "low"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 class Bilingual(BaseModel):

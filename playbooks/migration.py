@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
@@ -64,9 +65,19 @@ class BlockerKind(StrEnum):
 
 
 class Blocker(BaseModel):
+    """Why a system cannot move yet. ``detail`` is the English sentence; the other fields hold
+    its facts so an export can say it in its own language."""
+
     system_id: str
     kind: BlockerKind
     detail: str
+    dependency: str | None = None  # dependency_not_migrated: the system it waits for
+    dependency_name: str | None = None
+    dependency_status: MigrationStatus | None = None  # None: not in the inventory
+    level: int | None = None  # filing_missing: the 等保 level that needs a filing
+    due: date | None = None  # assessment_overdue: when the 测评 was due
+    last_assessment: date | None = None
+    overdue_days: int | None = None
 
 
 class GroupRate(BaseModel):
@@ -141,27 +152,43 @@ def blockers_of(inv: Inventory, system: System, as_of: date) -> list[Blocker]:
         return []
     out: list[Blocker] = []
 
-    def block(kind: BlockerKind, detail: str) -> None:
-        out.append(Blocker(system_id=system.id, kind=kind, detail=detail))
+    def block(kind: BlockerKind, detail: str, **facts: Any) -> None:
+        out.append(Blocker(system_id=system.id, kind=kind, detail=detail, **facts))
 
     for dep in system.migration.depends_on:
         other = inv.system_by_id.get(dep)
         if other is None:
-            block(BlockerKind.dependency_not_migrated, f"{dep} is not in the inventory")
+            block(
+                BlockerKind.dependency_not_migrated,
+                f"{dep} is not in the inventory",
+                dependency=dep,
+            )
         elif other.migration.status not in MIGRATED_STATUSES:
             block(
                 BlockerKind.dependency_not_migrated,
                 f"{dep} ({other.name}) is {other.migration.status.value}",
+                dependency=dep,
+                dependency_name=other.name,
+                dependency_status=other.migration.status,
             )
     mlps = system.mlps
     if not mlps.filing_number:
-        block(BlockerKind.filing_missing, f"等保 level {mlps.level}: no filing number (备案)")
+        block(
+            BlockerKind.filing_missing,
+            f"等保 level {mlps.level}: no filing number (备案)",
+            level=mlps.level,
+        )
     if mlps.last_assessment is None:
         block(BlockerKind.assessment_missing, "no 等保测评 on record")
     elif mlps.next_due is not None and mlps.next_due < as_of:
+        days = (as_of - mlps.next_due).days
         block(
             BlockerKind.assessment_overdue,
-            f"测评 due {mlps.next_due.isoformat()} (last {mlps.last_assessment})",
+            f"测评 overdue by {days} days: due {mlps.next_due.isoformat()} "
+            f"(last {mlps.last_assessment})",
+            due=mlps.next_due,
+            last_assessment=mlps.last_assessment,
+            overdue_days=days,
         )
     return out
 

@@ -10,10 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from base.lang import Lang, lang_from_env
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 
 REPO = Path(__file__).resolve().parent.parent
+# The command speaks the locale's language (egovnet --lang defaults from LC_ALL/LANG); the
+# tests read its English output unless they choose Chinese themselves, so a Chinese locale on
+# the machine running them must not change what they see.
+if lang_from_env(os.environ) is Lang.zh:
+    os.environ["LC_ALL"] = "C.UTF-8"
+
 #: Set by `make fresh-check` (so by CI): a skipped test is a failure there, because a machine
 #: that the project's own scripts set up must be able to run every test.
 FORBID_SKIPS = os.environ.get("EGOVNET_FORBID_SKIPS") == "1"

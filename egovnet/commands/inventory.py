@@ -10,6 +10,8 @@ from rich.table import Table
 
 from base.atomic import write_text
 from base.errors import InventoryError, InventoryErrors
+from base.lang import Lang
+from egovnet import messages
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -19,8 +21,11 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import text
 from inventory.ansible_export import render_ansible_inventory
 from inventory.catalog import Inventory
+from inventory.models import MigrationStatus, Tier
+from inventory.names import name_of
 from inventory.views import InventorySummary, summarize
 
 if TYPE_CHECKING:
@@ -94,14 +99,24 @@ def show(
 
 
 def render_summary(summary: InventorySummary, circuits: bool = True) -> None:
-    counts = "  ".join(f"{k}: [bold]{v}[/bold]" for k, v in summary.counts.items())
+    lang = messages.current()
+
+    def tier(code: str) -> str:
+        return name_of(Tier, code, lang) if lang is Lang.zh else code
+
+    counts = "  ".join(
+        text("inventory.counts", name=text(f"count.{k}"), count=v)
+        for k, v in summary.counts.items()
+    )
     console.print(f"[bold]{summary.profile}[/bold] ({summary.root})  {counts}")
-    tiers = Table(title="Sites by tier against the plan (2021 baseline / 2025 target)")
-    for col in ("tier", "sites", "baseline", "target", "circuits", "meeting target", "sites ok"):
-        tiers.add_column(col, justify="left" if col == "tier" else "right")
+    tiers = Table(title=text("inventory.tiers.title"))
+    for key in ("tier", "sites", "baseline", "target", "circuits", "meeting", "sites_ok"):
+        tiers.add_column(
+            text(f"inventory.tiers.{key}"), justify="left" if key == "tier" else "right"
+        )
     for t in summary.tiers:
         tiers.add_row(
-            t.tier,
+            tier(t.tier),
             str(t.sites),
             f"{t.baseline_mbps} Mbps" if t.baseline_mbps else "-",
             f"{t.target_mbps} Mbps" if t.target_mbps else "-",
@@ -111,20 +126,20 @@ def render_summary(summary: InventorySummary, circuits: bool = True) -> None:
         )
     console.print(tiers)
     if circuits:
-        table = Table(title="Access circuits (committed rate against the tier target)")
-        for col in ("link", "site", "tier", "plane", "carrier", "committed", "target", "status"):
-            table.add_column(col)
+        table = Table(title=text("inventory.circuits.title"))
+        for key in ("link", "site", "tier", "plane", "carrier", "committed", "target", "status"):
+            table.add_column(text(f"inventory.circuits.{key}"))
         for c in summary.circuits:
             if c.meets_target is None:
                 status = "-"
             elif c.meets_target:
-                status = "[green]meets target[/green]"
+                status = f"[green]{text('inventory.circuits.meets')}[/green]"
             else:
-                status = f"[red]short {c.shortfall_mbps} Mbps[/red]"
+                status = f"[red]{text('inventory.circuits.short', mbps=c.shortfall_mbps)}[/red]"
             table.add_row(
                 c.link,
                 c.site_name,
-                c.tier,
+                tier(c.tier),
                 c.plane,
                 c.carrier or "-",
                 f"{c.committed_mbps} Mbps",
@@ -132,10 +147,18 @@ def render_summary(summary: InventorySummary, circuits: bool = True) -> None:
                 status,
             )
         console.print(table)
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary.systems_by_status.items()))
+    by_status = sorted(summary.systems_by_status.items())
+    if lang is Lang.zh:
+        statuses = "，".join(f"{name_of(MigrationStatus, k, lang)} {v}" for k, v in by_status)
+    else:
+        statuses = ", ".join(f"{k} {v}" for k, v in by_status)
     console.print(
-        f"上云率 (migrated): [bold]{summary.migrated_ratio:.0%}[/bold] "
-        f"of target {summary.migration_target_ratio:.0%}  ({statuses})"
+        text(
+            "inventory.migration",
+            ratio=f"{summary.migrated_ratio:.0%}",
+            target=f"{summary.migration_target_ratio:.0%}",
+            statuses=statuses,
+        )
     )
 
 

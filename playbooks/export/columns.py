@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, TypeVar
+
+from inventory.names import MIGRATION_STATUS_NAMES
 
 from ..changelog import ChangeEntry
 from ..controls import Lang
-from ..migration import SystemLine
+from ..migration import Blocker, BlockerKind, SystemLine
 from ..results import CheckResult
 from .dataset import SystemSummary
 
@@ -30,15 +33,8 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     # asset types
     "linux_server": ("Linux服务器", "Linux server"),
     "network_device": ("网络设备", "network device"),
-    # migration statuses
-    "not_started": ("未启动", "not started"),
-    "assessing": ("评估中", "assessing"),
-    "planned": ("已规划", "planned"),
-    "migrating": ("迁移中", "migrating"),
-    "cutover": ("已割接", "cutover"),
-    "validated": ("已验证", "validated"),
-    "decommissioned": ("已下线", "decommissioned"),
-    "retained": ("保留", "retained"),
+    # migration statuses: named where every tool names them
+    **{status.value: names for status, names in MIGRATION_STATUS_NAMES.items()},
     # migration flags
     "cloud_not_answering": ("云上地址无响应", "cloud URL does not answer"),
     "onprem_still_answering": ("原地址仍在服务", "on-prem URL still answers"),
@@ -69,6 +65,8 @@ class Column(Generic[T]):
     en: str
     get: Callable[[T, Lang], str]
     width: int = 14  # spreadsheet width in characters
+    # A time column: the moment (or its ISO text) a report for people shows in local time.
+    moment: Callable[[T], datetime | str] | None = None
 
     def header(self, lang: Lang) -> str:
         return self.zh if lang is Lang.zh else self.en
@@ -92,11 +90,53 @@ RESULT_COLUMNS: list[Column[CheckResult]] = [
     Column(
         "evidence_sha256", "证据SHA-256", "Evidence SHA-256", lambda r, _: r.evidence_sha256, 20
     ),
-    Column("collected_at", "采集时间", "Collected at", lambda r, _: r.collected_at.isoformat(), 25),
+    Column(
+        "collected_at",
+        "采集时间",
+        "Collected at",
+        lambda r, _: r.collected_at.isoformat(),
+        25,
+        moment=lambda r: r.collected_at,
+    ),
     Column("risk_level", "风险等级", "Risk level", lambda r, lg: value(r.risk_level, lg), 8),
     Column("remediation", "整改建议", "Remediation", lambda r, lg: r.remediation.get(lg), 40),
     Column("owner", "责任单位", "Owner", lambda r, _: r.owner, 16),
 ]
+
+
+def overdue_text(days: int, lang: Lang) -> str:
+    return f"逾期 {days} 天" if lang is Lang.zh else f"overdue by {days} days"
+
+
+def assessment_state(summary: SystemSummary, lang: Lang) -> str:
+    """逾期 N 天 past the due date; 未测评 with no assessment on record; else empty."""
+    if summary.overdue_days is not None:
+        return overdue_text(summary.overdue_days, lang)
+    if summary.system.last_assessment is None:
+        return "未测评" if lang is Lang.zh else "never assessed"
+    return ""
+
+
+def blocker_text(blocker: Blocker, lang: Lang) -> str:
+    """A blocker said in the report's language, from its facts."""
+    kind, b = blocker.kind, blocker
+    if kind is BlockerKind.assessment_overdue and b.overdue_days is not None:
+        due, last = _date(b.due), _date(b.last_assessment)
+        if lang is Lang.zh:
+            return f"等保测评{overdue_text(b.overdue_days, lang)}（应于 {due} 前完成，上次 {last}）"
+        return f"MLPS assessment {overdue_text(b.overdue_days, lang)} (due {due}, last {last})"
+    if lang is Lang.en:
+        return b.detail
+    if kind is BlockerKind.dependency_not_migrated and b.dependency is not None:
+        if b.dependency_status is None:
+            return f"依赖的 {b.dependency} 不在资源清单中"
+        status = value(b.dependency_status, lang)
+        return f"依赖的 {b.dependency}（{b.dependency_name}）尚未上云：{status}"
+    if kind is BlockerKind.filing_missing:
+        return f"等保{b.level}级：尚无备案编号"
+    if kind is BlockerKind.assessment_missing:
+        return "尚无等保测评记录"
+    return b.detail
 
 
 def _date(d: object) -> str:
@@ -119,6 +159,7 @@ SUMMARY_COLUMNS: list[Column[SystemSummary]] = [
         12,
     ),
     Column("next_due", "下次测评", "Next assessment", lambda s, _: _date(s.system.next_due), 12),
+    Column("assessment", "测评状态", "Assessment", assessment_state, 12),
     Column(
         "migration_status",
         "迁移状态",
@@ -135,7 +176,7 @@ SUMMARY_COLUMNS: list[Column[SystemSummary]] = [
 ]
 
 CHANGE_COLUMNS: list[Column[ChangeEntry]] = [
-    Column("when", "时间", "When", lambda c, _: c.when, 25),
+    Column("when", "时间", "When", lambda c, _: c.when, 25, moment=lambda c: c.when),
     Column("who", "操作人", "Who", lambda c, _: c.who, 10),
     Column("device", "设备", "Device", lambda c, _: c.device, 14),
     Column("action", "操作", "Action", lambda c, _: c.action, 10),
@@ -167,7 +208,11 @@ MIGRATION_COLUMNS: list[Column[SystemLine]] = [
         30,
     ),
     Column(
-        "blockers", "阻碍", "Blockers", lambda s, _: "; ".join(b.detail for b in s.blockers), 40
+        "blockers",
+        "阻碍",
+        "Blockers",
+        lambda s, lg: "; ".join(blocker_text(b, lg) for b in s.blockers),
+        40,
     ),
 ]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from base.errors import AuditInputError
 from inventory.catalog import Inventory
@@ -16,6 +17,7 @@ from ..controls import AssetType
 from ..migration import MigrationReport, migration_report
 from ..results import CheckResult, ResultStatus, pass_rate
 from ..store import AuditPaths, load_results
+from .localtime import DEFAULT_ZONE, minute, zone, zone_label
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,14 @@ class SystemSummary:
     manual: int
     not_applicable: int
     pass_rate: float | None
+    overdue_days: int | None = None  # the 等保测评 is this many days past its due date
 
 
 @dataclass(frozen=True)
 class AuditDataset:
     generated_at: datetime
-    inventory_root: str
+    zone: ZoneInfo  # the zone times are shown in to people (HTML)
+    inventory_name: str  # the inventory's profile, never a path on the exporting machine
     scope: str | None  # the --system filter
     rows: list[CheckResult]
     summaries: list[SystemSummary]
@@ -42,9 +46,12 @@ class AuditDataset:
     migration: MigrationReport
 
 
-def _summary(inv: Inventory, ref: SystemRef, rows: list[CheckResult]) -> SystemSummary:
+def _summary(inv: Inventory, ref: SystemRef, rows: list[CheckResult], today: date) -> SystemSummary:
     counts = Counter(r.result for r in rows)
     department = inv.site_by_id.get(ref.department)
+    overdue = None
+    if ref.next_due is not None and ref.next_due < today:
+        overdue = (today - ref.next_due).days
     return SystemSummary(
         system=ref,
         department_name=department.name if department else ref.department,
@@ -55,6 +62,7 @@ def _summary(inv: Inventory, ref: SystemRef, rows: list[CheckResult]) -> SystemS
         manual=counts[ResultStatus.manual],
         not_applicable=counts[ResultStatus.not_applicable],
         pass_rate=pass_rate(rows),
+        overdue_days=overdue,
     )
 
 
@@ -71,7 +79,13 @@ def build_dataset(
     system: str | None = None,
     network_level: int = 2,
     now: datetime | None = None,
+    timezone: str = DEFAULT_ZONE,
 ) -> AuditDataset:
+    """Everything one export shows. ``timezone`` is the zone people read the times in; it
+    also decides which day "today" is for overdue assessments."""
+    tz = zone(timezone)
+    generated_at = now or datetime.now().astimezone()
+    today = generated_at.astimezone(tz).date()
     refs = all_system_refs(inv, network_level)
     known = [r.id for r in refs]
     if system is not None and system not in known:
@@ -85,25 +99,39 @@ def build_dataset(
         )
     )
     chosen = [r for r in refs if system is None or r.id == system]
-    summaries = [_summary(inv, ref, [r for r in rows if r.system_id == ref.id]) for ref in chosen]
+    summaries = [
+        _summary(inv, ref, [r for r in rows if r.system_id == ref.id], today) for ref in chosen
+    ]
     devices = None if system is None else _assets_of(inv, system)
     changes = read_change_log(change_log_files(paths.state_dir), devices)
     migration = migration_report(
         inv,
         paths.migration,
+        as_of=today,
         systems=None if system is None or system == EXTRANET_ID else [system],
     )
     if system == EXTRANET_ID:
         migration = migration.model_copy(update={"systems": [], "blockers": []})
     return AuditDataset(
-        generated_at=now or datetime.now().astimezone(),
-        inventory_root=str(inv.root),
+        generated_at=generated_at,
+        zone=tz,
+        inventory_name=_inventory_name(inv),
         scope=system,
         rows=rows,
         summaries=summaries,
         changes=changes,
         migration=migration,
     )
+
+
+def local_generated_at(data: AuditDataset) -> str:
+    """When the export was made, as the reader's clock shows it, with the zone named."""
+    return f"{minute(data.generated_at, data.zone)} {zone_label(data.zone, data.generated_at)}"
+
+
+def _inventory_name(inv: Inventory) -> str:
+    profile = inv.profile
+    return f"{profile.name}: {profile.description}" if profile.description else profile.name
 
 
 def write_target_ok(out: Path) -> None:

@@ -5,9 +5,11 @@ landscape, repeated table headers, rows kept whole."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from base.atomic import write_text
 
@@ -21,7 +23,8 @@ from .columns import (
     percent,
     table,
 )
-from .dataset import AuditDataset
+from .dataset import AuditDataset, local_generated_at
+from .localtime import minute, minute_of_text
 from .svg import Bar, bar_chart
 from .texts import t
 
@@ -32,9 +35,12 @@ body { font-family: "Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei"
        font-size: 12px; margin: 16px; color: #212121; }
 h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 24px; border-bottom: 1px solid #999; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
-th, td { border: 1px solid #bdbdbd; padding: 3px 5px; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #bdbdbd; padding: 3px 5px; vertical-align: top; text-align: left;
+         min-width: 3.5em; }
 th { background: #ddebf7; }
 td.pass { background: #e2f0d9; } td.fail { background: #f8cbad; } td.manual { background: #fff2cc; }
+td.hash { font-family: monospace; font-size: 10px; word-break: break-all; min-width: 8em; }
+td.time { white-space: nowrap; }
 pre { white-space: pre-wrap; word-break: break-all; margin: 0; font-size: 10px; }
 .facts td:first-child { font-weight: bold; width: 12em; }
 .charts svg { margin: 8px 16px 8px 0; }
@@ -50,49 +56,68 @@ pre { white-space: pre-wrap; word-break: break-all; margin: 0; font-size: 10px; 
 """
 
 PRE_COLUMNS = {"evidence", "diff", "remediation", "requirement", "finding"}
+RESULT_CLASSES = {
+    "符合": "pass",
+    "pass": "pass",
+    "不符合": "fail",
+    "fail": "fail",
+    "人工核查": "manual",
+    "manual": "manual",
+}
+# The CSS class of a cell by column key and text: pass/fail colours, overdue in red.
+CELL_CLASSES: dict[str, Callable[[str], str]] = {
+    "result": lambda text: RESULT_CLASSES.get(text, ""),
+    "assessment": lambda text: "fail" if text.startswith(("逾期", "overdue")) else "",
+    "evidence_sha256": lambda _: "hash",
+}
 
 
-def _table(columns: list[Column[T]], items: list[T], lang: Lang, css: str = "") -> str:
+def _time_text(column: Column[T], item: T, tz: ZoneInfo) -> str:
+    assert column.moment is not None
+    moment = column.moment(item)
+    return minute(moment, tz) if not isinstance(moment, str) else minute_of_text(moment, tz)
+
+
+def _table(columns: list[Column[T]], items: list[T], lang: Lang, tz: ZoneInfo) -> str:
+    """A table as people read it: time columns in ``tz`` to the minute, the zone in the header."""
     headers, rows = table(columns, items, lang)
-    keys = [c.key for c in columns]
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(
+        f"<th>{escape(h)}{escape(f'（{tz.key}）' if lang is Lang.zh else f' ({tz.key})')}</th>"
+        if c.moment is not None
+        else f"<th>{escape(h)}</th>"
+        for c, h in zip(columns, headers, strict=True)
+    )
     body = []
-    for row in rows:
+    for item, row in zip(items, rows, strict=True):
         cells = []
-        for key, text in zip(keys, row, strict=True):
-            klass = ""
-            if key == "result":
-                klass = {
-                    "符合": "pass",
-                    "pass": "pass",
-                    "不符合": "fail",
-                    "fail": "fail",
-                    "人工核查": "manual",
-                    "manual": "manual",
-                }.get(text, "")
+        for column, cell in zip(columns, row, strict=True):
+            key = column.key
+            klass = CELL_CLASSES[key](cell) if key in CELL_CLASSES else ""
+            text = cell
+            if column.moment is not None:
+                text, klass = _time_text(column, item, tz), "time"
             content = f"<pre>{escape(text)}</pre>" if key in PRE_COLUMNS else escape(text)
             cells.append(f'<td class="{klass}">{content}</td>' if klass else f"<td>{content}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>'
-        + "".join(body)
-        + "</tbody></table>"
-    )
+    return "<table><thead><tr>" + head + "</tr></thead><tbody>" + "".join(body) + "</tbody></table>"
 
 
 def _charts(data: AuditDataset, lang: Lang) -> str:
+    # Every system gets a row once any has automated results: an empty bar says which
+    # systems were not checked. With no results at all the chart says so instead of bars.
     pass_bars = []
-    for s in data.summaries:
-        if s.pass_rate is None:
-            continue
-        rate = s.pass_rate
-        pass_bars.append(
-            Bar(
-                f"{s.system.id} {s.system.name}",
-                (rate, 1 - rate),
-                f"{percent(rate)} ({s.passed}/{s.passed + s.failed})",
+    if any(s.pass_rate is not None for s in data.summaries):
+        for s in data.summaries:
+            rate = s.pass_rate
+            pass_bars.append(
+                Bar(f"{s.system.id} {s.system.name}", (), t("no_auto_results", lang))
+                if rate is None
+                else Bar(
+                    f"{s.system.id} {s.system.name}",
+                    (rate, 1 - rate),
+                    f"{percent(rate)} ({s.passed}/{s.passed + s.failed})",
+                )
             )
-        )
     dept_bars = [
         Bar(
             g.name,
@@ -111,12 +136,18 @@ def _charts(data: AuditDataset, lang: Lang) -> str:
     }
     return (
         '<div class="charts">'
-        + bar_chart(t("pass_rate_chart", lang), pass_bars, (t("passed", lang), t("failed", lang)))
+        + bar_chart(
+            t("pass_rate_chart", lang),
+            pass_bars,
+            (t("passed", lang), t("failed", lang)),
+            empty=t("no_results", lang),
+        )
         + bar_chart(
             t("migration_chart", lang),
             dept_bars,
             (t("migrated", lang), t("not_migrated", lang)),
             marks,
+            empty=t("no_systems", lang),
         )
         + "</div>"
     )
@@ -124,8 +155,8 @@ def _charts(data: AuditDataset, lang: Lang) -> str:
 
 def render_html(data: AuditDataset, lang: Lang) -> str:
     facts = [
-        (t("generated_at", lang), data.generated_at.isoformat()),
-        (t("inventory", lang), data.inventory_root),
+        (t("generated_at", lang), local_generated_at(data)),
+        (t("inventory", lang), data.inventory_name),
         (t("scope", lang), data.scope or t("all_systems", lang)),
         (
             t("ratio", lang),
@@ -137,12 +168,12 @@ def render_html(data: AuditDataset, lang: Lang) -> str:
     ]
     fact_rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in facts)
     results = (
-        _table(RESULT_COLUMNS, data.rows, lang)
+        _table(RESULT_COLUMNS, data.rows, lang, data.zone)
         if data.rows
         else f"<p>{escape(t('no_results', lang))}</p>"
     )
     changes = (
-        _table(CHANGE_COLUMNS, data.changes.entries, lang)
+        _table(CHANGE_COLUMNS, data.changes.entries, lang, data.zone)
         if data.changes.entries
         else f"<p>{escape(t('no_changes', lang))}</p>"
     )
@@ -162,13 +193,13 @@ def render_html(data: AuditDataset, lang: Lang) -> str:
 <h1>{escape(t("title", lang))}</h1>
 <table class="facts">{fact_rows}</table>
 <h2 class="first">{escape(t("summary", lang))}</h2>
-{_table(SUMMARY_COLUMNS, data.summaries, lang)}
+{_table(SUMMARY_COLUMNS, data.summaries, lang, data.zone)}
 {_charts(data, lang)}
 <h2>{escape(t("results", lang))}</h2>
 <p>{escape(t("evidence_note", lang))}</p>
 {results}
 <h2>{escape(t("migration", lang))}</h2>
-{_table(MIGRATION_COLUMNS, data.migration.systems, lang)}
+{_table(MIGRATION_COLUMNS, data.migration.systems, lang, data.zone)}
 <h2>{escape(t("changes", lang))}</h2>
 {changes}
 </body>

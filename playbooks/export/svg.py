@@ -22,19 +22,31 @@ class Bar:
 COLOURS = ("#2e7d32", "#c62828", "#9e9e9e")
 
 
+FONTS = "Noto Sans CJK SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif"
+
+
 def bar_chart(
-    title: str, bars: list[Bar], legend: tuple[str, ...] = (), marks: dict[str, float] | None = None
+    title: str,
+    bars: list[Bar],
+    legend: tuple[str, ...] = (),
+    marks: dict[str, float] | None = None,
+    empty: str = "",
 ) -> str:
     """Horizontal stacked bars of shares; ``marks`` draws labelled vertical lines (e.g. the
-    80 % baseline and the 100 % target)."""
+    80 % baseline and the 100 % target). With no bars the chart shows ``empty`` where the bars
+    would be, and neither legend nor marks: a legend alone reads as a broken chart."""
+    if not bars:
+        legend, marks = (), None
     height = 34 + ROW * max(len(bars), 1) + (22 if legend else 0)
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f'viewBox="0 0 {width} {height}" font-family="{FONTS}" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>',
     ]
+    if not bars:
+        out.append(f'<text x="0" y="{28 + 14}" fill="#616161">{escape(empty)}</text>')
     for index, bar in enumerate(bars):
         y = 28 + index * ROW
         label = bar.label if len(bar.label) <= MAX_LABEL else bar.label[: MAX_LABEL - 1] + "…"

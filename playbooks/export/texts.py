@@ -33,6 +33,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No results yet: run egovnet audit run first",
     ),
     "no_changes": ("无变更记录", "No change records"),
+    "no_auto_results": ("无自动检查结果", "no automated results"),
+    "no_systems": ("清单中没有信息系统", "No information systems in the inventory"),
     "evidence_note": (
         "每条证据附 SHA-256；证据列文本的 SHA-256 即“证据SHA-256”列。",
         "Every evidence item carries its SHA-256; the SHA-256 of the evidence "

@@ -22,7 +22,7 @@ from .columns import (
     percent,
     table,
 )
-from .dataset import AuditDataset
+from .dataset import AuditDataset, local_generated_at
 from .texts import t
 
 T = TypeVar("T")
@@ -69,8 +69,8 @@ def write_xlsx(data: AuditDataset, out: Path, lang: Lang) -> None:
     summary = _sheet(book, t("summary", lang), SUMMARY_COLUMNS, data.summaries, lang, first=True)
     start = summary.max_row + 2
     facts = [
-        (t("generated_at", lang), data.generated_at.isoformat()),
-        (t("inventory", lang), data.inventory_root),
+        (t("generated_at", lang), local_generated_at(data)),
+        (t("inventory", lang), data.inventory_name),
         (t("scope", lang), data.scope or t("all_systems", lang)),
         (t("ratio", lang), percent(data.migration.ratio)),
         (t("verified_ratio", lang), percent(data.migration.verified_ratio)),

@@ -106,6 +106,8 @@ def test_rules_use_only_contract_metrics() -> None:
         ("unless on (link)", "or on (link)"),  # planned shutdowns
         ("and on (site) egovnet_site_uplinks >= 2", ""),  # design gaps are not outages
         ('role!="core"} == 0\n', 'role!="x"} == 0\n'),  # the core/non-core split
+        ('"town"\n            }}镇街{{', '"town"\n            }}town{{'),  # a Chinese tier name
+        ('scope="site",site="%s"', 'scope="x",site="%s"'),  # minutes since the cut, in Chinese
     ],
 )
 def test_a_broken_rule_fails_the_promtool_tests(tmp_path: Path, old: str, new: str) -> None:

@@ -15,34 +15,19 @@ from base.atomic import write_with
 from base.errors import AuditInputError
 from inventory.catalog import Inventory
 from playbooks.controls import Lang
-from playbooks.devices import check_configs
 from playbooks.export import ExportFormat, build_dataset, export
-from playbooks.linux import RawHostAudit, rows_for_host
-from playbooks.store import AuditPaths, save_asset_results
+from playbooks.store import AuditPaths
+from tests.audit_support import store_lab_results
 
 pytestmark = pytest.mark.unit
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "playbooks"
 
 
 @pytest.fixture
 def state(lab_inventory: Inventory, tmp_path: Path) -> Path:
     """A state directory as `egovnet audit run` leaves it, plus a change log and a
     migration check."""
-    state = tmp_path / "state"
+    state = store_lab_results(lab_inventory, tmp_path)
     paths = AuditPaths(state)
-    configs = tmp_path / "configs"
-    for device, case in (("core1", "compliant"), ("vil1", "noncompliant")):
-        (configs / device).mkdir(parents=True)
-        for file in (FIXTURES / "frr" / case).iterdir():
-            if file.name != "expected.json":
-                (configs / device / file.name).write_bytes(file.read_bytes())
-    for name, rows in check_configs(lab_inventory, configs).results.items():
-        save_asset_results(paths, name, rows)
-    raw = json.loads((FIXTURES / "raw" / "t8-server.json").read_text(encoding="utf-8"))
-    raw["host"] = "srv-cloud1"
-    rows = rows_for_host(lab_inventory, RawHostAudit.model_validate(raw), "rec")
-    save_asset_results(paths, "srv-cloud1", rows)
     log = state / "automation" / "changes.jsonl"
     log.parent.mkdir(parents=True)
     log.write_text(

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("base",),
     ("inventory",),
-    ("topology", "collectors", "automation"),
+    ("collectors",),
+    ("topology", "automation"),
     ("lab", "playbooks", "napalm_frr"),
     ("bandwidth",),
     ("exporters",),

@@ -154,6 +154,9 @@ def test_runbook_base_turns_paths_into_links(tmp_path: Path) -> None:
     urls = {r["annotations"]["runbook_url"] for g in data["groups"] for r in g["rules"]}
     assert "https://noc.example.gov.cn/runbooks/site-isolated.md" in urls
     assert all(u.startswith("https://noc.example.gov.cn/runbooks/") for u in urls)
+    zh = {r["annotations"]["runbook_url_zh"] for g in data["groups"] for r in g["rules"]}
+    assert "https://noc.example.gov.cn/runbooks/zh/site-isolated.md" in zh
+    assert all(u.startswith("https://noc.example.gov.cn/runbooks/zh/") for u in zh)
 
 
 @pytest.mark.parametrize(

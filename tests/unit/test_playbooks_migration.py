@@ -94,6 +94,8 @@ def test_an_assessment_past_due_blocks(tmp_path: Path) -> None:
     assert BlockerKind.assessment_overdue not in {b.kind for b in before.blockers}
     overdue = [b for b in after.blockers if b.kind is BlockerKind.assessment_overdue]
     assert len(overdue) == 1 and "2025-01-10" in overdue[0].detail
+    assert overdue[0].due == date(2025, 1, 10) and overdue[0].overdue_days == 142
+    assert "overdue by 142 days" in overdue[0].detail
 
 
 def test_checks_that_disagree_are_reported_and_not_verified(
