@@ -240,17 +240,24 @@ def compare(
             continue  # the device does not manage (or show) this host service
         want = [ln for ln in want_all if not syntax.is_hidden(ln)]
         have = running.contexts.get(ctx)
+        if have is None and ctx and ctx[-1] in running.lines(ctx[:-1]):
+            have = []  # an empty context prints as a bare line (Comware ``vlan 101``)
         if have is None:
             new.append(ctx)
             if want:
                 added[ctx] = want
             continue
         prefixes = [p for p in (_secret_prefix(ln, syntax) for ln in want) if p]
-        missing = [ln for ln in want if not _present(ln, have, syntax)]
+        missing = [
+            ln
+            for ln in want
+            if not _present(ln, have, syntax) and (*ctx, ln) not in running.contexts
+        ]
         extra = [
             ln
             for ln in have
             if ln not in want
+            and (*ctx, ln) not in intended.contexts
             and not any(_secret_match(p, ln, syntax) for p in prefixes)
             and not (protect and protect(ctx, ln))
         ]
@@ -263,8 +270,10 @@ def compare(
             continue
         if syntax.is_host_context(ctx) and ctx[:1] not in intended.contexts:
             continue  # the intent leaves this host service alone
+        kept_bare = bool(ctx) and ctx[-1] in intended.lines(ctx[:-1])
         if (
             ctx
+            and not kept_bare
             and not ctx[-1].startswith(syntax.persistent_contexts)
             and not _protects(ctx, have, protect)
         ):

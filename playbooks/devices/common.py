@@ -80,11 +80,13 @@ def addresses(
     lines: Sequence[Line], word: int, missing: str, skip: str = "ipv6"
 ) -> Fact[frozenset[str]]:
     """Server addresses at a word position (skipping a ``skip`` keyword before them:
-    ``info-center loghost ipv6 <a>``, ``logging host <a>``)."""
+    ``info-center loghost ipv6 <a>``, ``logging host <a>``, and a VPN instance that Comware
+    names first: ``info-center loghost vpn-instance internal <a>``)."""
     values = set()
     for line in lines:
         words = line.words
-        index = word + 1 if len(words) > word + 1 and words[word] == skip else word
+        index = word + 2 if words[word : word + 1] == ["vpn-instance"] else word
+        index = index + 1 if len(words) > index + 1 and words[index] == skip else index
         if len(words) > index:
             values.add(words[index])
     return Fact(frozenset(values), tuple(lines), "" if lines else missing)

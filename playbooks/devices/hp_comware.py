@@ -92,7 +92,9 @@ SYNTAX = CliSyntax(
         snmp_agent_versions, missing="snmp-agent sys-info version not set (Comware default v3)"
     ),
     snmp_v3=partial(snmp_agent_v3, split_users=False),
-    syslog=Servers(r"^info-center loghost (ipv6 )?\d", "no info-center loghost"),
+    syslog=Servers(
+        r"^info-center loghost (vpn-instance \S+ )?(ipv6 )?\d", "no info-center loghost"
+    ),
     ntp=Servers(r"^ntp-service unicast-server ", "no ntp-service unicast-server"),
     login_attempts=_lockout,
     banner_kinds=("login", "motd"),
