@@ -22,7 +22,7 @@ from .huawei_vrp import platform as vrp_platform
 from .shell import VendorPlatform, shell_for
 
 #: the emulated platforms by the names the inventory uses (``huawei_vrp8``: VRP8 two-stage)
-PLATFORMS: dict[str, Callable[[], VendorPlatform]] = {
+EMULATIONS: dict[str, Callable[[], VendorPlatform]] = {
     "huawei_vrp": lambda: vrp_platform(vrp8=False),
     "huawei_vrp8": lambda: vrp_platform(vrp8=True),
     "hp_comware": comware_platform,
@@ -55,11 +55,11 @@ class EmulatedDevice:
     def __init__(self, spec: DeviceSpec, address: str = "127.0.0.1", port: int = 0) -> None:
         from fakenos import FakeNOS
 
-        if spec.platform not in PLATFORMS:
+        if spec.platform not in EMULATIONS:
             raise ValueError(
-                f"no emulation for platform {spec.platform!r} (known: {', '.join(PLATFORMS)})"
+                f"no emulation for platform {spec.platform!r} (known: {', '.join(EMULATIONS)})"
             )
-        self.platform = PLATFORMS[spec.platform]()
+        self.platform = EMULATIONS[spec.platform]()
         running = RunningConfig.parse(spec.config, self.platform.style)
         self.device = Device(
             running,

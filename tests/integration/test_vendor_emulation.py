@@ -23,12 +23,12 @@ from ntc_templates.parse import parse_output
 from automation.intent import build_intent
 from automation.platforms import platform_spec
 from automation.render import Renderer
-from automation.sessions import Target, open_session
+from automation.sessions import SessionTarget, open_session
 from inventory.catalog import Inventory
 from inventory.models import Platform
 from lab.vendors.device import LldpNeighbor, Port
 from lab.vendors.server import DeviceSpec, EmulatedDevice
-from topology.discovery.platforms import PLATFORMS as LLDP
+from topology.discovery.platforms import LLDP_COMMANDS as LLDP
 
 pytestmark = pytest.mark.integration
 
@@ -294,7 +294,7 @@ def test_egovnet_sessions_converge_and_a_second_diff_is_empty(
     intended = Renderer().render(build_intent(district_inventory, device, platform)).text
     spec = platform_spec(platform)
     with EmulatedDevice(DeviceSpec(platform.value, config, ports, USER, PASSWORD)) as emu:
-        target = Target(
+        target = SessionTarget(
             name=name, host=emu.address, username=USER, password=PASSWORD, port=emu.port
         )
         with open_session(spec, target) as session:

@@ -14,7 +14,7 @@ import pytest
 
 from inventory.catalog import Inventory
 from inventory.models import Platform
-from playbooks.devices import PLATFORMS, check_config
+from playbooks.devices import CONFIG_AUDITS, check_config
 from playbooks.devices.sources import find_device_files
 from playbooks.results import CheckResult
 
@@ -24,7 +24,7 @@ NETUTILS = Path(__file__).resolve().parents[1] / "fixtures" / "captures" / "netu
 
 
 def _rows(inv: Inventory, name: str) -> dict[str, CheckResult]:
-    files = find_device_files(NETUTILS, name, PLATFORMS[Platform.hp_comware].files)
+    files = find_device_files(NETUTILS, name, CONFIG_AUDITS[Platform.hp_comware].files)
     assert files is not None
     rows = check_config(inv, inv.device("vil1"), files, platform=Platform.hp_comware)
     return {r.check_id: r for r in rows}

@@ -17,7 +17,7 @@ import yaml
 
 from inventory.models import Platform
 from topology.discovery.interfaces import looks_like_mac
-from topology.discovery.platforms import PLATFORMS
+from topology.discovery.platforms import LLDP_COMMANDS
 
 pytestmark = pytest.mark.unit
 
@@ -33,7 +33,7 @@ KEYS = {
 def _cases() -> list[tuple[Platform, Path]]:
     out = []
     for platform in KEYS:
-        folder = CAPTURES / platform.value / "_".join(PLATFORMS[platform].command.split())
+        folder = CAPTURES / platform.value / "_".join(LLDP_COMMANDS[platform].command.split())
         out.extend((platform, raw) for raw in sorted(folder.glob("*.raw")))
     return out
 
@@ -67,7 +67,7 @@ def test_captured_lldp_output_parses_to_the_neighbours_it_lists(
     platform: Platform, raw: Path
 ) -> None:
     parsed = yaml.safe_load(raw.with_suffix(".yml").read_text("utf-8"))["parsed_sample"]
-    got = [n.model_dump() for n in PLATFORMS[platform].parse(raw.read_text("utf-8"))]
+    got = [n.model_dump() for n in LLDP_COMMANDS[platform].parse(raw.read_text("utf-8"))]
     assert got == [_expected(platform, row) for row in parsed]
     assert got, raw.name  # every capture lists at least one neighbour
 
@@ -79,7 +79,7 @@ def test_a_captured_vrp_neighbour_reads_as_a_user_sees_it() -> None:
         / "display_lldp_neighbor"
         / ("huawei_vrp_display_lldp_neighbor1.raw")
     )
-    first = PLATFORMS[Platform.huawei_vrp].parse(raw.read_text("utf-8"))[0]
+    first = LLDP_COMMANDS[Platform.huawei_vrp].parse(raw.read_text("utf-8"))[0]
     assert first.local_interface == "XGigabitEthernet0/0/1"
     assert first.remote_system == "ROUTER2"
     assert first.remote_port == "XGigabitEthernet0/0/2"
