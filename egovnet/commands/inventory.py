@@ -174,22 +174,6 @@ def export_nornir(
 
     Example: egovnet inventory export-nornir --profile lab
     """
-    from nornir import InitNornir
+    from inventory.nornir_plugin import nornir_hosts  # nornir only for this command
 
-    s = settings(inventory=inventory, profile=profile)
-    nr = InitNornir(
-        runner={"plugin": "threaded", "options": {"num_workers": 1}},
-        inventory={"plugin": "EgovnetInventory", "options": {"path": str(s.inventory_path)}},
-        logging={"enabled": False},
-    )
-    print_json(
-        {
-            name: {
-                "hostname": host.hostname,
-                "platform": host.platform,
-                "groups": [g.name for g in host.groups],
-                "data": dict(host.data),
-            }
-            for name, host in nr.inventory.hosts.items()
-        }
-    )
+    print_json(nornir_hosts(settings(inventory=inventory, profile=profile).inventory_path))

@@ -24,15 +24,14 @@ from egovnet.commands.common import (
 )
 from inventory.catalog import Inventory
 from topology.checks import check as run_check
-from topology.diagram import to_dot
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState
 from topology.discovery.live import LiveAccess, Via
 from topology.discovery.live import discover as discover_drift
 from topology.discovery.metrics import drift_metrics, to_exposition
+from topology.drawing import draw as draw_network
 from topology.findings import SEVERITY_ORDER, CheckReport, Severity, Violation
 from topology.graph import build_network
-from topology.linkstate import open_source
-from topology.render import Format, render
+from topology.render import Format
 from topology.whatif import RankRow, WhatIfResult, rank_single_failures, resolve, what_if
 
 app = typer.Typer(
@@ -378,21 +377,20 @@ def draw(  # noqa: PLR0917 - typer options
     """
     if out is None and fmt is not Format.dot:
         raise TopologyError(f"--out FILE is needed for --format {fmt.value}")
-    inv = _load(None, inventory, profile)
-    net = build_network(inv)
-    report = run_check(inv, net) if violations else None
-    states = dict(open_source(live, inv).link_states()) if live else None
-    data = render(to_dot(net, report, states, max_row=max_row), fmt)
+    drawing = draw_network(
+        _load(None, inventory, profile), fmt, live=live, violations=violations, max_row=max_row
+    )
+    data = drawing.data
     if out is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
     _write_atomically(out, data)
-    down = sorted(k for k, v in (states or {}).items() if v.value == "down")
+    down = drawing.down_links or []
     if json_out:
         print_json({"out": str(out), "format": fmt.value, "bytes": len(data), "down_links": down})
     else:
-        extra = f", {len(down)} link(s) down" if states is not None else ""
-        console.print(f"wrote {out} ({fmt.value}, {len(net.devices)} devices{extra})")
+        extra = f", {len(down)} link(s) down" if drawing.down_links is not None else ""
+        console.print(f"wrote {out} ({fmt.value}, {drawing.devices} devices{extra})")
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
