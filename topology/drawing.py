@@ -8,19 +8,19 @@ from inventory.catalog import Inventory
 
 from .checks import check
 from .diagram import to_dot
-from .graph import build_network
-from .linkstate import open_source
+from .graph import Network, build_network
+from .linkstate import LinkStatus, open_source
 from .render import Format, render
 
 
 @dataclass(frozen=True)
 class Drawing:
-    """The rendered image and what it shows; ``down_links`` None when no live source."""
+    """The rendered image and what it shows; ``states`` None when no live source."""
 
     data: bytes
     format: Format
-    devices: int
-    down_links: list[str] | None
+    network: Network
+    states: dict[str, LinkStatus] | None
 
 
 def draw(
@@ -38,5 +38,4 @@ def draw(
     report = check(inv, net) if violations else None
     states = dict(open_source(live, inv).link_states()) if live else None
     data = render(to_dot(net, report, states, max_row=max_row), fmt)
-    down = sorted(k for k, v in states.items() if v.value == "down") if states is not None else None
-    return Drawing(data=data, format=fmt, devices=len(net.devices), down_links=down)
+    return Drawing(data=data, format=fmt, network=net, states=states)

@@ -380,17 +380,17 @@ def draw(  # noqa: PLR0917 - typer options
     drawing = draw_network(
         _load(None, inventory, profile), fmt, live=live, violations=violations, max_row=max_row
     )
-    data = drawing.data
+    data, states, net = drawing.data, drawing.states, drawing.network
     if out is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
     _write_atomically(out, data)
-    down = drawing.down_links or []
+    down = sorted(k for k, v in (states or {}).items() if v.value == "down")
     if json_out:
         print_json({"out": str(out), "format": fmt.value, "bytes": len(data), "down_links": down})
     else:
-        extra = f", {len(down)} link(s) down" if drawing.down_links is not None else ""
-        console.print(f"wrote {out} ({fmt.value}, {drawing.devices} devices{extra})")
+        extra = f", {len(down)} link(s) down" if states is not None else ""
+        console.print(f"wrote {out} ({fmt.value}, {len(net.devices)} devices{extra})")
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
