@@ -2,7 +2,7 @@
 
 Where iperf3 runs follows from the options: ``--servers FILE`` (a server per circuit) or
 ``--server HOST[:PORT]`` (one circuit) in production, else the lab's devices. Either way a lab
-inventory's circuits are measured only while the lab's routes are up (``lab.guard``), before
+inventory's circuits are measured only while the lab's routes are up (``routeguard``), before
 iperf3 could reach past this machine.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from base.errors import BandwidthError, BandwidthInputError
 from base.hostport import parse_host_port
 from inventory.catalog import Circuit, Inventory
-from lab.guard import RouteTarget, device_targets, require_lab_routes
+from routeguard.routes import RouteTarget, device_targets, require_lab_routes
 
 from .assess import DEFAULT_TOLERANCE, BandwidthResult
 from .iperf import IperfSpec

@@ -96,7 +96,7 @@ class LabUsageError(LabError, ValueError):
 
 class LabNotUpError(LabUsageError):
     """A command would send to a lab inventory's devices, but their addresses do not route
-    into the lab (lab.guard): it is not up, so the packets would leave this machine."""
+    into the lab (routeguard): it is not up, so the packets would leave this machine."""
 
 
 class CollectorError(EgovnetError, RuntimeError):

@@ -9,6 +9,10 @@ Isolation: every request has the profile's timeout and retries; a semaphore boun
 devices are polled at once; a dead device only ever holds its own slot. Polls of the same
 device are serialised so counter state is updated in order.
 
+The session factory is the seam: :func:`collectors.session.open_session` (gufo-snmp) by
+default; anything that makes an :class:`~collectors.transport.SnmpSession` for a target may
+stand in for it (unit tests use a recorded agent).
+
 Errors never raise out of :meth:`Poller.poll`: a failed poll is a :class:`DeviceReading` with
 ``ok=False`` and a :class:`PollError` whose kind feeds ``egovnet_snmp_errors_total``. The log
 gets one line when a device starts failing (or fails differently), naming the device and the
@@ -34,7 +38,7 @@ from .oids import BASE_COLUMNS, FALLBACK_OF, IF_DESCR, IF_NAME, SYS_NAME, SYS_UP
 from .readings import DeviceReading, ErrorKind, InterfaceReading, PollError
 from .session import open_session
 from .targets import SnmpTarget
-from .transport import SnmpClient
+from .transport import SnmpSession
 
 log = logging.getLogger("egovnet.collectors")
 
@@ -48,6 +52,8 @@ V3_REFRESH_AFTER = 120.0
 RELOG_AFTER = 300.0
 
 ValueMap = dict[str, object]
+#: Opens a session to a target's agent; called inside the running event loop.
+SessionFactory = Callable[[SnmpTarget], SnmpSession]
 
 
 @dataclass(slots=True)
@@ -78,7 +84,7 @@ class _Stats:
 @dataclass
 class _DeviceState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    session: SnmpClient | None = None
+    session: SnmpSession | None = None
     used_at: float = 0.0
     index_by_name: dict[str, int] = field(default_factory=dict)
     resolved_at: float | None = None
@@ -108,6 +114,7 @@ class Poller:
         max_concurrency: int = 64,
         varbinds_per_request: int = 30,
         resolve_missing_interval: float = RESOLVE_MISSING_INTERVAL,
+        session_factory: SessionFactory = open_session,
     ) -> None:
         self._targets = {t.device: t for t in targets}
         self._states: dict[str, _DeviceState] = {}
@@ -115,6 +122,7 @@ class Poller:
         self._max_concurrency = max_concurrency
         self._chunk = max(1, varbinds_per_request)
         self._resolve_missing_interval = resolve_missing_interval
+        self._open_session = session_factory
 
     # --- public ------------------------------------------------------------------------
     @property
@@ -254,7 +262,7 @@ class Poller:
         self,
         target: SnmpTarget,
         st: _DeviceState,
-        session: SnmpClient,
+        session: SnmpSession,
         got: ValueMap,
         *,
         restarted: bool,
@@ -320,7 +328,7 @@ class Poller:
         )
 
     async def _resolve(
-        self, target: SnmpTarget, st: _DeviceState, session: SnmpClient, stats: _Stats
+        self, target: SnmpTarget, st: _DeviceState, session: SnmpSession, stats: _Stats
     ) -> None:
         wanted = set(target.interfaces)
         found: dict[str, int] = {}
@@ -361,11 +369,11 @@ class Poller:
         st.plan = _Plan(interfaces=interfaces, oids=oids, missing=missing)
 
     # --- requests ----------------------------------------------------------------------
-    async def _session(self, target: SnmpTarget, st: _DeviceState, stats: _Stats) -> SnmpClient:
+    async def _session(self, target: SnmpTarget, st: _DeviceState, stats: _Stats) -> SnmpSession:
         now = time.monotonic()
         session = st.session
         if session is None:
-            session = st.session = open_session(target)
+            session = st.session = self._open_session(target)
             try:
                 if session.is_v3:
                     await self._retrying(target, session.refresh, stats)
@@ -380,7 +388,7 @@ class Poller:
         return session
 
     async def _get(
-        self, target: SnmpTarget, session: SnmpClient, oids: list[str], stats: _Stats
+        self, target: SnmpTarget, session: SnmpSession, oids: list[str], stats: _Stats
     ) -> ValueMap:
         out: ValueMap = {}
         chunk = self._chunk

@@ -16,13 +16,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from gufo.snmp import User
 from gufo.snmp._fast import GetIter, SnmpV2cClientSocket, SnmpV3ClientSocket
 
 T = TypeVar("T")
 Value = object
+
+
+class SnmpSession(Protocol):
+    """What the poller asks of a client of one agent: :class:`SnmpClient`, or in unit tests
+    a recorded agent (tests/unit/test_collectors_poller.py)."""
+
+    @property
+    def is_v3(self) -> bool: ...
+
+    def engine_id(self) -> bytes: ...
+
+    def close(self) -> None: ...
+
+    async def get_many(self, oids: list[str]) -> dict[str, Value]:
+        """The values of ``oids`` the agent has (an OID it lacks is left out)."""
+        ...
+
+    async def walk(self, oid: str, max_repetitions: int = 25) -> list[tuple[str, Value]]:
+        """Every (oid, value) under ``oid``."""
+        ...
+
+    async def refresh(self) -> None:
+        """SNMPv3: discover the engine (first time) and refresh its boots/time."""
+        ...
 
 
 class SnmpClient:

@@ -97,3 +97,24 @@ class EgovnetInventory:
                 connection_options={"egovnet": ConnectionOptions(extras={})},
             )
         return Inventory(hosts=hosts, groups=groups, defaults=Defaults())
+
+
+def nornir_hosts(path: Path) -> dict[str, dict[str, Any]]:
+    """The hosts Nornir sees through this plugin for the inventory at ``path``: hostname,
+    platform, groups and data per host (``egovnet inventory export-nornir``)."""
+    from nornir import InitNornir
+
+    nr = InitNornir(
+        runner={"plugin": "threaded", "options": {"num_workers": 1}},
+        inventory={"plugin": "EgovnetInventory", "options": {"path": str(path)}},
+        logging={"enabled": False},
+    )
+    return {
+        name: {
+            "hostname": host.hostname,
+            "platform": host.platform,
+            "groups": [g.name for g in host.groups],
+            "data": dict(host.data),
+        }
+        for name, host in nr.inventory.hosts.items()
+    }

@@ -12,12 +12,13 @@ import ipaddress
 import re
 from collections.abc import Iterable
 
+from routeguard.routes import MGMT_BRIDGE as MGMT_BRIDGE  # noqa: PLC0414 - the guard owns it
+
 #: Prefix of every device's network namespace: device ``core1`` lives in ``eg-core1``.
 NAMESPACE_PREFIX = "eg-"
 #: The namespace holding the physical layer: carrier circuits and site LAN switches.
 FABRIC_NAMESPACE = "egfabric"
 #: The management bridge in the root namespace and the host's address on it.
-MGMT_BRIDGE = "egmgmt0"
 HOST_MGMT_INTERFACE = ipaddress.IPv4Interface("172.31.255.254/16")
 MGMT_NETWORK = HOST_MGMT_INTERFACE.network
 #: Root-namespace ends of the management veths start with this.

@@ -16,7 +16,7 @@ from base.atomic import write_text
 from base.errors import MonitorError
 from exporters.config import ExporterConfig, TrapConfig
 from inventory.catalog import Inventory
-from lab.guard import device_targets, require_lab_routes
+from routeguard.routes import device_targets, require_lab_routes
 
 from .generate import check_files, generate, write_files
 from .options import MonitorOptions

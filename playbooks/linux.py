@@ -55,6 +55,8 @@ class RawHostAudit(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     host: str
+    #: the run that wrote the file (``mlps_hardening_run_id``; empty when run by hand)
+    run_id: str = ""
     address: str
     mode: Literal["audit", "remediate"]
     level: int

@@ -43,6 +43,8 @@ class MigrationCheck(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     system_id: str
+    #: the run that wrote the file (``migration_run_id``; empty when run by hand)
+    run_id: str = ""
     status: MigrationStatus
     probe: str
     checked_at: AwareDatetime
@@ -137,12 +139,17 @@ def load_checks(results_dir: Path | None) -> dict[str, MigrationCheck]:
         return {}
     checks: dict[str, MigrationCheck] = {}
     for file in sorted(results_dir.glob("*.json")):
-        try:
-            check = MigrationCheck.model_validate(load_json(file))
-        except ValidationError as exc:
-            raise AuditInputError(f"{file}:1: {location_of(exc)}") from None
+        check = load_check(file)
         checks[check.system_id] = check
     return checks
+
+
+def load_check(file: Path) -> MigrationCheck:
+    """One result file of the playbook; a file that does not validate is bad input."""
+    try:
+        return MigrationCheck.model_validate(load_json(file))
+    except ValidationError as exc:
+        raise AuditInputError(f"{file}:1: {location_of(exc)}") from None
 
 
 def blockers_of(inv: Inventory, system: System, as_of: date) -> list[Blocker]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from base.lang import Lang, lang_from_env
 from inventory.catalog import Inventory
@@ -69,3 +72,49 @@ def run_egovnet(
         timeout=timeout,
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What one in-process run of ``egovnet`` ended with (named as in CompletedProcess)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke_egovnet(
+    *args: str, cwd: Path | None = None, env: Mapping[str, str | None] | None = None
+) -> Invocation:
+    """Run ``egovnet ARGS`` in this process, as ``egovnet.cli.main`` runs it for a user.
+
+    ``main`` is the console script: the lazy verb group, click's usage errors (exit 2) and
+    egovnet's own errors turned into one line and their exit code. Typer's CliRunner swaps
+    stdin, stdout, stderr and the environment variables in ``env`` (None removes one) for the
+    call; the working directory is ``cwd`` (default: the repository). Output is 80 columns
+    unless ``env`` says COLUMNS, and never coloured, like a subprocess writing to a pipe.
+    An exception egovnet lets through is a crash: it is raised here, not hidden in a code.
+    """
+    from egovnet.cli import main
+    from egovnet.commands.common import console, err_console
+
+    overlay = {"COLUMNS": "80", **(env or {})}
+    runner = CliRunner()
+    saved = [(c, c._width, c._color_system) for c in (console, err_console)]
+    code = 0
+    with contextlib.chdir(cwd or REPO), runner.isolation(env=overlay) as (out, err, _):
+        for c, _width, _colors in saved:
+            # rich fixes these when the console is made (at import), not when it prints
+            c._width = None
+            c._color_system = None
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for c, width, colors in saved:
+                c._width, c._color_system = width, colors
+        stdout, stderr = out.getvalue(), err.getvalue()
+    return Invocation(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))

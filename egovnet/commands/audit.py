@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import BaseModel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+)
 from rich.table import Table
 
 from base.errors import AuditError, AuditInputError
@@ -24,19 +28,11 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from inventory.ansible_export import render_ansible_inventory
-from inventory.catalog import Inventory
-from inventory.models import Role
-from lab.guard import device_targets, require_lab_routes
-from playbooks.ansible_run import PLAYBOOK_DIR, PlaybookRun, run_playbook
-from playbooks.atomic import write_text
-from playbooks.controls import CONTROLS, AssetType, Lang
-from playbooks.devices import check_configs
+from playbooks.audit_run import AuditRequest, RunSummary, Step, run_audit
+from playbooks.controls import CONTROLS, Lang
 from playbooks.export import ExportFormat, build_dataset, export
-from playbooks.linux import load_raw, rows_for_host
 from playbooks.migration import MigrationReport, migration_report
-from playbooks.results import CheckResult
-from playbooks.store import AuditPaths, save_asset_results
+from playbooks.store import AuditPaths
 
 app = typer.Typer(
     help="等保 (MLPS 2.0) audit of servers and devices, cloud migration (上云率), exports.",
@@ -66,159 +62,6 @@ def _level(option: str, value: int) -> int:
     if value not in (2, 3):
         raise AuditInputError(f"{option}: {value} is not a level egovnet checks (2 or 3)")
     return value
-
-
-class AssetLine(BaseModel):
-    asset: str
-    kind: str
-    systems: list[str]
-    passed: int
-    failed: int
-    manual: int
-    not_applicable: int
-    changed: int | None = None
-
-
-class RunSummary(BaseModel):
-    mode: str
-    assets: list[AssetLine]
-    failures: list[str]
-    skipped: list[str]
-    migration: dict[str, list[str]] | None = None
-    logs: list[str]
-
-
-def _line(asset: str, kind: str, rows: list[CheckResult], changed: int | None = None) -> AssetLine:
-    counts = Counter(r.result.value for r in rows)
-    return AssetLine(
-        asset=asset,
-        kind=kind,
-        systems=sorted({r.system_id for r in rows}),
-        passed=counts["pass"],
-        failed=counts["fail"],
-        manual=counts["manual"],
-        not_applicable=counts["not_applicable"],
-        changed=changed,
-    )
-
-
-def _ansible_inventory(inv: Inventory, paths: AuditPaths, given: Path | None) -> Path:
-    if given is not None:
-        if not given.is_file():
-            raise AuditInputError(f"--ansible-inventory: {given}: no such file")
-        return given
-    out = paths.ansible / "hosts.yml"
-    write_text(out, render_ansible_inventory(inv))
-    return out
-
-
-def _playbook(
-    name: str,
-    *,
-    inventory: Path,
-    extra: dict[str, object],
-    log: Path,
-    limit: str | None,
-    progress: Progress,
-) -> PlaybookRun:
-    task = progress.add_task(f"{name}: starting", total=None)
-
-    def seen(task_name: str) -> None:
-        progress.update(task, description=f"{name}: {task_name[:70]}")
-
-    try:
-        return run_playbook(PLAYBOOK_DIR / name, inventory, extra, log, limit=limit, on_task=seen)
-    finally:
-        progress.update(task, description=f"{name}: done", completed=1, total=1)
-
-
-def _servers(
-    inv: Inventory,
-    paths: AuditPaths,
-    inventory: Path,
-    *,
-    mode: str,
-    limit: str | None,
-    extra: dict[str, object],
-    network_level: int,
-    progress: Progress,
-    summary: RunSummary,
-) -> None:
-    started = time.time()
-    run = _playbook(
-        "mlps_hardening.yml",
-        inventory=inventory,
-        extra={
-            **extra,
-            "mlps_hardening_mode": mode,
-            "mlps_hardening_results_dir": str(paths.raw.resolve()),
-        },
-        log=paths.root / "logs" / f"mlps_hardening-{mode}.log",
-        limit=limit or "servers",
-        progress=progress,
-    )
-    summary.logs.append(str(run.log))
-    for host, stats in sorted(run.stats.items()):
-        if stats.unreachable or stats.failed:
-            summary.failures.append(
-                f"{host}: {'unreachable' if stats.unreachable else 'failed'} (see {run.log})"
-            )
-    if not run.ok and not summary.failures:
-        summary.failures.append(f"ansible-playbook exited {run.returncode} (see {run.log})")
-    for raw_file in sorted(paths.raw.glob("*.json")):
-        if raw_file.stat().st_mtime < started:
-            continue
-        raw = load_raw(raw_file)
-        rows = rows_for_host(inv, raw, str(raw_file), network_level)
-        save_asset_results(paths, raw.host, rows)
-        host_stats = run.stats.get(raw.host)
-        changed = host_stats.changed if host_stats is not None and mode == "remediate" else None
-        summary.assets.append(_line(raw.host, AssetType.linux_server.value, rows, changed))
-
-
-def _devices(
-    inv: Inventory,
-    paths: AuditPaths,
-    configs: Path,
-    *,
-    network_level: int,
-    progress: Progress,
-    summary: RunSummary,
-) -> None:
-    if not configs.is_dir():
-        raise AuditInputError(f"--configs: {configs}: no such directory")
-    network = [d.name for d in inv.devices if d.role is not Role.server]
-    task = progress.add_task("device configurations", total=len(network))
-    audit = check_configs(inv, configs, network_level=network_level)
-    for name, rows in sorted(audit.results.items()):
-        save_asset_results(paths, name, rows)
-        summary.assets.append(_line(name, AssetType.network_device.value, rows))
-        progress.advance(task)
-    progress.update(task, completed=len(network))
-    summary.skipped.extend(f"{name}: no configuration in {configs}" for name in audit.missing)
-
-
-def _migration(
-    paths: AuditPaths,
-    inventory: Path,
-    extra: dict[str, object],
-    progress: Progress,
-    summary: RunSummary,
-) -> None:
-    started = time.time()
-    run = _playbook(
-        "cloud_migration.yml",
-        inventory=inventory,
-        extra={**extra, "migration_results_dir": str(paths.migration.resolve())},
-        log=paths.root / "logs" / "cloud_migration.log",
-        limit=None,
-        progress=progress,
-    )
-    summary.logs.append(str(run.log))
-    if not run.ok:
-        summary.failures.append(f"cloud_migration.yml exited {run.returncode} (see {run.log})")
-    written = [f.stem for f in paths.migration.glob("*.json") if f.stat().st_mtime >= started]
-    summary.migration = {"checked": sorted(written)}
 
 
 @app.command()
@@ -281,22 +124,19 @@ def run(  # noqa: PLR0917 - typer options
     network_level = _level("--network-level", network_level)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
-    if (servers or migration) and ansible_inventory is None:
-        # Ansible goes to the servers of the exported inventory (and probes from them);
-        # a given --ansible-inventory names its own hosts
-        lab_servers = [d for d in inv.devices if d.role is Role.server]
-        require_lab_routes(inv, device_targets(lab_servers), s.state_dir)
-    paths = AuditPaths(s.ensure_state_dir())
-    mode = "remediate" if remediate else "audit"
-    summary = RunSummary(mode=mode, assets=[], failures=[], skipped=[], logs=[])
-    extra: dict[str, object] = {}
-    if ssh_user:
-        extra["ansible_user"] = ssh_user
-    if ssh_key is not None:
-        if not ssh_key.is_file():
-            raise AuditInputError(f"--ssh-key: {ssh_key}: no such file")
-        extra["ansible_ssh_private_key_file"] = str(ssh_key.resolve())
-    config_dir = configs or s.state_dir / "automation" / "backups"
+    request = AuditRequest(
+        state_dir=s.state_dir,
+        servers=servers,
+        devices=devices,
+        migration=migration,
+        remediate=remediate,
+        configs=configs,
+        ansible_inventory=ansible_inventory,
+        limit=limit,
+        ssh_user=ssh_user,
+        ssh_key=ssh_key,
+        network_level=network_level,
+    )
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -306,35 +146,19 @@ def run(  # noqa: PLR0917 - typer options
         transient=True,
         disable=json_out,
     ) as progress:
-        ansible_inv: Path | None = None
-        if servers or migration:
-            ansible_inv = _ansible_inventory(inv, paths, ansible_inventory)
-        if servers and ansible_inv is not None:
-            _servers(
-                inv,
-                paths,
-                ansible_inv,
-                mode=mode,
-                limit=limit,
-                extra=extra,
-                network_level=network_level,
-                progress=progress,
-                summary=summary,
+        tasks: dict[str, TaskID] = {}
+
+        def show(step: Step) -> None:
+            if step.key not in tasks:
+                tasks[step.key] = progress.add_task(step.description, total=step.total)
+            progress.update(
+                tasks[step.key],
+                description=step.description,
+                completed=step.completed,
+                total=step.total,
             )
-        if devices:
-            if configs is None and not config_dir.is_dir():
-                summary.skipped.append(f"devices: no configs in {config_dir} (use --configs)")
-            else:
-                _devices(
-                    inv,
-                    paths,
-                    config_dir,
-                    network_level=network_level,
-                    progress=progress,
-                    summary=summary,
-                )
-        if migration and ansible_inv is not None:
-            _migration(paths, ansible_inv, extra, progress, summary)
+
+        summary = run_audit(inv, request, on_step=show)
     if json_out:
         print_json(summary)
     else:

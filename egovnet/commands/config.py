@@ -34,7 +34,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from lab.guard import device_targets, require_lab_routes
+from routeguard.routes import device_targets, require_lab_routes
 
 app = typer.Typer(
     help="Device configuration from the source of truth: render, diff, push, roll back.",
@@ -130,7 +130,7 @@ class Run:
         **kwargs: object,
     ) -> tuple[Workspace, object]:
         """Run ``action`` on the selected devices with a progress bar; devices of a lab
-        inventory only when the lab is up (lab.guard), unless the verb ``connects`` to none."""
+        inventory only when the lab is up (routeguard), unless the verb ``connects`` to none."""
         s = settings(inventory=self.inventory, profile=self.profile, state_dir=self.state_dir)
         if self.templates is not None and not self.templates.is_dir():
             raise AutomationInputError(f"--templates {self.templates}: no such directory")

@@ -16,7 +16,7 @@ from egovnet.commands.common import InventoryOpt, ProfileOpt, StateDirOpt, err_c
 from exporters.config import ExporterConfig, TrapConfig, listen_address, load_exporter_config
 from inventory.loader import load_inventory
 from inventory.secrets import SecretStore
-from lab.guard import device_targets, require_lab_routes
+from routeguard.routes import device_targets, require_lab_routes
 
 if TYPE_CHECKING:
     from exporters.app import Exporter

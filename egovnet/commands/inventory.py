@@ -192,25 +192,9 @@ def export_nornir(
 
     Example: egovnet inventory export-nornir --profile lab
     """
-    from nornir import InitNornir
+    from inventory.nornir_plugin import nornir_hosts  # nornir only for this command
 
-    s = settings(inventory=inventory, profile=profile)
-    nr = InitNornir(
-        runner={"plugin": "threaded", "options": {"num_workers": 1}},
-        inventory={"plugin": "EgovnetInventory", "options": {"path": str(s.inventory_path)}},
-        logging={"enabled": False},
-    )
-    print_json(
-        {
-            name: {
-                "hostname": host.hostname,
-                "platform": host.platform,
-                "groups": [g.name for g in host.groups],
-                "data": dict(host.data),
-            }
-            for name, host in nr.inventory.hosts.items()
-        }
-    )
+    print_json(nornir_hosts(settings(inventory=inventory, profile=profile).inventory_path))
 
 
 XlsxOutOpt = Annotated[Path, typer.Option("--xlsx", help="The ledger file to write (.xlsx).")]
@@ -300,7 +284,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
 
     Example: egovnet inventory discover --profile lab --seed 172.31.250.1 --out draft/
     """
-    from lab.guard import RouteTarget, require_lab_routes
+    from routeguard.routes import RouteTarget, require_lab_routes
     from topology.discovery.onboard import choose_snmp_profile
     from topology.discovery.onboard import discover as discover_network
     from topology.discovery.snmpwalk import walker_for

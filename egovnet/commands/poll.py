@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from collectors.once import poll_once
 from collectors.readings import DeviceReading
 from egovnet.commands.common import (
     InventoryOpt,
@@ -22,10 +24,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from lab.guard import device_targets, require_lab_routes
-
-if TYPE_CHECKING:
-    from collectors.poller import Poller
 
 
 def poll(  # noqa: PLR0917 - typer maps parameters to options
@@ -47,42 +45,39 @@ def poll(  # noqa: PLR0917 - typer maps parameters to options
 
     Example: egovnet poll --profile lab core1 town1
     """
-    from collectors.poller import Poller  # gufo-snmp only for this command
-    from collectors.targets import targets_from_inventory
-
     # each failure is in the table already; the poller's log line would say it twice
     logging.getLogger("egovnet.collectors").setLevel(logging.ERROR)
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
-    # before the secrets: without a lab they are missing too, and the lab is what to fix
-    chosen = (
-        [inv.device_by_name[d] for d in devices if d in inv.device_by_name]
-        if devices
-        else inv.devices
-    )
-    require_lab_routes(inv, device_targets(chosen), s.state_dir)
-    targets = targets_from_inventory(inv, s.secrets(), devices or None)
-    poller = Poller(targets, max_concurrency=concurrency)
-    readings = asyncio.run(_poll(poller, [t.device for t in targets], show_progress=not json_out))
+    with ExitStack() as stack:
+        advance: list[Callable[[], None]] = []
+
+        def start(count: int) -> None:
+            if json_out or count < 2:
+                return
+            progress = stack.enter_context(
+                Progress(
+                    TextColumn("polling"), BarColumn(), MofNCompleteColumn(), console=err_console
+                )
+            )
+            task = progress.add_task("poll", total=count)
+            advance.append(lambda: progress.advance(task))
+
+        readings = poll_once(
+            inv,
+            secrets_file=s.secrets_file,
+            state_dir=s.state_dir,
+            devices=devices,
+            concurrency=concurrency,
+            on_start=start,
+            on_done=lambda _: advance[0]() if advance else None,
+        )
     if json_out:
         print_json([_jsonable(r) for r in readings])
     else:
         _print(readings)
     if any(not r.ok for r in readings):
         raise typer.Exit(1)
-
-
-async def _poll(poller: Poller, names: list[str], show_progress: bool) -> list[DeviceReading]:
-    try:
-        if not show_progress or len(names) < 2:
-            return await poller.poll_many(names)
-        with Progress(
-            TextColumn("polling"), BarColumn(), MofNCompleteColumn(), console=err_console
-        ) as progress:
-            task = progress.add_task("poll", total=len(names))
-            return await poller.poll_many(names, on_done=lambda _: progress.advance(task))
-    finally:
-        poller.close()
 
 
 def _jsonable(reading: DeviceReading) -> dict[str, object]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Callable, Mapping
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from base.atomic import write_bytes
-from base.errors import DiscoveryError, TopologyError
+from base.errors import TopologyError
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -24,29 +21,16 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.settings import Settings
 from inventory.catalog import Inventory
-from inventory.models import Device, Platform, Role
-from lab.guard import device_targets, require_lab_routes
 from topology.checks import check as run_check
-from topology.diagram import to_dot
-from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState, compare
+from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState
+from topology.discovery.live import LiveAccess, Via
+from topology.discovery.live import discover as discover_drift
 from topology.discovery.metrics import drift_metrics, to_exposition
-from topology.discovery.models import DeviceNeighbors
-from topology.discovery.sources import (
-    ByPlatform,
-    CommandRunner,
-    CommandSource,
-    NapalmLldp,
-    NapalmSource,
-    NeighborSource,
-    read_all,
-    recorded_runner,
-)
+from topology.drawing import draw as draw_network
 from topology.findings import SEVERITY_ORDER, CheckReport, Severity, Violation
 from topology.graph import build_network
-from topology.linkstate import open_source
-from topology.render import Format, render
+from topology.render import Format
 from topology.whatif import RankRow, WhatIfResult, rank_single_failures, resolve, what_if
 
 app = typer.Typer(
@@ -240,13 +224,6 @@ def _print_ranking(rows: list[RankRow], top: int) -> None:
 # --- discover ------------------------------------------------------------------------------
 
 
-class Via(StrEnum):
-    auto = "auto"
-    lldpcli = "lldpcli"
-    cli = "cli"
-    napalm = "napalm"
-
-
 @app.command()
 def discover(  # noqa: PLR0917 - typer options
     from_dir: Annotated[
@@ -296,25 +273,19 @@ def discover(  # noqa: PLR0917 - typer options
     """
     s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
-    targets = _targets(inv, device or [])
-    aliases: Mapping[str, Mapping[str, str]] | None = None
-    if from_dir:
-        for directory in from_dir:
-            if not directory.is_dir():
-                raise TopologyError(f"{directory}: no such directory")
-        source: NeighborSource = CommandSource(recorded_runner(*from_dir), name="recorded")
-    else:
-        require_lab_routes(inv, device_targets(targets), s.state_dir)
-        source, aliases = _live_source(inv, s, via)
+    access = LiveAccess(s.state_dir, s.inventory_path, s.secrets_file)
     with _progress() as progress:
-        task = progress.add_task("reading LLDP neighbours", total=len(targets))
-
-        def advance(_: DeviceNeighbors) -> None:
-            progress.advance(task)
-
-        readings = read_all(inv, source, targets, workers=workers, progress=advance)
-    ignored = (*DEFAULT_IGNORED_INTERFACES, *(ignore_interface or []))
-    report = compare(inv, readings, ignore_interfaces=ignored, aliases=aliases)
+        task = progress.add_task("reading LLDP neighbours", total=None)
+        report = discover_drift(
+            inv,
+            access=access,
+            devices=device or [],
+            from_dirs=from_dir or [],
+            via=via,
+            ignore_interfaces=(*DEFAULT_IGNORED_INTERFACES, *(ignore_interface or [])),
+            workers=workers,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
     if metrics:
         typer.echo(to_exposition(drift_metrics(inv, report)), nl=False)
     elif json_out:
@@ -324,136 +295,6 @@ def discover(  # noqa: PLR0917 - typer options
     else:
         _print_drift(report)
     raise typer.Exit(0 if report.clean else 1)
-
-
-def _targets(inv: Inventory, names: list[str]) -> list[Device]:
-    network = [d for d in inv.devices if d.role is not Role.server]
-    if not names:
-        return network
-    known = {d.name: d for d in network}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise TopologyError(f"unknown network device(s): {', '.join(unknown)}")
-    return [known[n] for n in names]
-
-
-def _live_source(
-    inv: Inventory, s: Settings, via: Via
-) -> tuple[NeighborSource, Mapping[str, Mapping[str, str]] | None]:
-    """Sources that reach real devices. The lab's FRR devices answer through lldpcli in their
-    namespaces (``lab.exec_in``); the lab gives production interface names short Linux
-    names, mapped back here through the running lab's plan."""
-    has_frr = any(inv.platform(d) is Platform.frr for d in _targets(inv, []))
-    lab_needed = (
-        via is Via.lldpcli
-        or (via is Via.auto and has_frr)
-        # the FRR driver reports the lab's Linux port names; the plan maps them back
-        or (via is Via.napalm and has_frr and inv.profile.platform_override is Platform.frr)
-    )
-    aliases = _lab_aliases(s) if lab_needed else None
-    lldpcli = CommandSource(_lab_runner(s), name="lldpcli")
-    if via is Via.lldpcli:
-        return lldpcli, aliases
-    if via is Via.napalm:
-        return NapalmSource(_napalm_getter(inv, s)), aliases
-    cli = CommandSource(_netmiko_runner(inv, s), name="cli")
-    if via is Via.cli:
-        return cli, None
-    return ByPlatform({Platform.frr: lldpcli}, default=cli), aliases
-
-
-def _lab_aliases(s: Settings) -> Mapping[str, Mapping[str, str]]:
-    """Linux interface name -> inventory name per lab device; LabUsageError (exit 2) when no
-    lab is up in the state directory."""
-    from lab.running import open_lab
-
-    plan = open_lab(s.state_dir).plan
-    return {node.name: {p.ifname: p.inventory_name for p in node.ports} for node in plan.nodes}
-
-
-def _lab_runner(s: Settings) -> CommandRunner:
-    """A command on a lab device with ``lab.exec_in`` (lldpcli aimed at the device's lldpd)."""
-
-    def run(device: Device, command: str) -> str:
-        from lab import exec_in
-
-        done = exec_in(s.state_dir, device.name, shlex.split(command), timeout=30)
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            raise DiscoveryError(f"{detail[-1] if detail else f'exit {done.returncode}'}")
-        return done.stdout
-
-    return run
-
-
-def _netmiko_runner(inv: Inventory, s: Settings) -> CommandRunner:
-    """SSH with Netmiko (device type from automation's platform map), one session per read."""
-
-    def run(device: Device, command: str) -> str:
-        from netmiko import ConnectHandler
-
-        from automation.platforms import PLATFORMS
-
-        username, password = _credentials(inv, s, device)
-        params = {
-            "device_type": PLATFORMS[inv.platform(device)].netmiko_device_type,
-            "host": str(device.mgmt_address),
-            "username": username,
-            "password": password,
-            "timeout": 20,
-        }
-        with ConnectHandler(**params) as conn:
-            return str(conn.send_command(command, read_timeout=60))
-
-    return run
-
-
-def _napalm_getter(inv: Inventory, s: Settings) -> Callable[[Device], NapalmLldp]:
-    """NAPALM ``get_lldp_neighbors`` as a Nornir task (nornir_napalm's ``napalm_get``) on
-    the hosts of the inventory's Nornir plugin, with the driver the platform map names and
-    the credentials automation uses (environment or secrets file)."""
-    from automation.platforms import PLATFORMS
-    from automation.runner import make_nornir
-
-    nr = make_nornir(s.inventory_path, s.secrets_file, workers=1)
-
-    def get(device: Device) -> NapalmLldp:
-        from nornir.core.inventory import ConnectionOptions
-        from nornir_napalm.plugins.tasks import napalm_get
-
-        driver_name = PLATFORMS[inv.platform(device)].napalm_driver
-        if driver_name is None:
-            raise DiscoveryError(
-                f"{device.name}: no NAPALM driver for {inv.platform(device).value}"
-            )
-        _credentials(inv, s, device)  # a clear error when the password is missing
-        one = nr.filter(name=device.name)
-        host = one.inventory.hosts[device.name]
-        host.connection_options["napalm"] = ConnectionOptions(
-            platform=driver_name, extras={"timeout": 20}
-        )
-        try:
-            result = one.run(task=napalm_get, getters=["lldp_neighbors"])[device.name]
-        finally:
-            host.close_connections()
-        if result.failed:
-            raise DiscoveryError(f"{device.name}: {_last_line(result.exception)}")
-        lldp: NapalmLldp = result.result["lldp_neighbors"]
-        return lldp
-
-    return get
-
-
-def _last_line(exc: BaseException | None) -> str:
-    text = str(exc or "failed").strip().splitlines()
-    return text[-1] if text else type(exc).__name__
-
-
-def _credentials(inv: Inventory, s: Settings, device: Device) -> tuple[str, str]:
-    if device.credential_profile is None:
-        raise DiscoveryError(f"{device.name}: no credential_profile in the inventory")
-    cred = inv.credential_profile_by_name[device.credential_profile]
-    return cred.username, s.secrets().get(cred.password_env).reveal()
 
 
 def _print_drift(report: DriftReport) -> None:
@@ -535,11 +376,10 @@ def draw(  # noqa: PLR0917 - typer options
     """
     if out is None and fmt is not Format.dot:
         raise TopologyError(f"--out FILE is needed for --format {fmt.value}")
-    inv = _load(None, inventory, profile)
-    net = build_network(inv)
-    report = run_check(inv, net) if violations else None
-    states = dict(open_source(live, inv).link_states()) if live else None
-    data = render(to_dot(net, report, states, max_row=max_row), fmt)
+    drawing = draw_network(
+        _load(None, inventory, profile), fmt, live=live, violations=violations, max_row=max_row
+    )
+    data, states, net = drawing.data, drawing.states, drawing.network
     if out is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return

@@ -118,6 +118,9 @@ def test_the_playbook_finds_the_records_reality_contradicts(world: dict[str, Pat
     oa = json.loads((files / "SYS-OA.json").read_text("utf-8"))
     assert (oa["cloud_answers"], oa["onprem_answers"], oa["onprem_status"]) == (True, True, 200)
     assert oa["probe"] == "localhost" and oa["host_tiers"] == {"srv-cloud1": "cloud"}
+    # every file carries the id of the run that wrote it; that is how the run found them
+    run_ids = {json.loads(f.read_text("utf-8"))["run_id"] for f in files.glob("*.json")}
+    assert len(run_ids) == 1 and len(run_ids.pop()) == 32
 
     done = run_egovnet("audit", "migration", "--json", *common)
     assert done.returncode == 0, done.stderr

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from lab.guard import device_targets, first_escape, route_get
 from lab.names import MGMT_BRIDGE
+from routeguard.routes import device_targets, first_escape, route_get
 from tests.conftest import run_egovnet
 from tests.lab.conftest import SessionLab
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import DISTRICT_INVENTORY, run_egovnet
+from tests.conftest import DISTRICT_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -28,7 +28,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         text = (FIXTURES / platform / case / "running-config").read_text(encoding="utf-8")
         (configs / f"{device}.cfg").write_text(text, encoding="utf-8")
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "run",
         "--no-servers",
@@ -63,7 +63,7 @@ def test_device_results_follow_the_districts_policy(checked: Path) -> None:
 
 def test_export_xlsx_then_english_csv(checked: Path) -> None:
     out = checked / "等保检查.xlsx"
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "export",
         "--format",
@@ -81,7 +81,7 @@ def test_export_xlsx_then_english_csv(checked: Path) -> None:
     sheet = openpyxl.load_workbook(out, read_only=True)["检查结果"]
     assert sheet.max_row - 1 == info["rows"] == 3 * 9
     csv_out = checked / "audit.csv"
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "export",
         "-f",
@@ -103,7 +103,7 @@ def test_export_xlsx_then_english_csv(checked: Path) -> None:
 
 def test_bad_input_is_one_line_and_exit_2(checked: Path) -> None:
     common = ["--inventory", str(DISTRICT_INVENTORY), "--state-dir", str(checked / "state")]
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "export",
         "-f",
@@ -120,9 +120,11 @@ def test_bad_input_is_one_line_and_exit_2(checked: Path) -> None:
         and "--system: unknown system 'SYS-NOPE'" in done.stderr
     )
     assert not (checked / "x.html").exists()
-    done = run_egovnet("audit", "run", "--no-servers", "--configs", str(checked / "nope"), *common)
+    done = invoke_egovnet(
+        "audit", "run", "--no-servers", "--configs", str(checked / "nope"), *common
+    )
     assert done.returncode == 2 and "--configs" in done.stderr
-    done = run_egovnet("audit", "export", "-f", "pdf", "-o", str(checked / "x.pdf"), *common)
+    done = invoke_egovnet("audit", "export", "-f", "pdf", "-o", str(checked / "x.pdf"), *common)
     assert done.returncode == 2
 
 
@@ -135,7 +137,7 @@ def test_a_tampered_results_file_is_named_with_its_line(checked: Path, tmp_path:
     doc["results"][1]["evidence"][0]["content"] += " (edited)"
     target = state / "audit" / "results" / "wj-core1.json"
     target.write_text(json.dumps(doc), encoding="utf-8")
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "export",
         "-f",
@@ -154,7 +156,7 @@ def test_a_tampered_results_file_is_named_with_its_line(checked: Path, tmp_path:
 
 
 def test_migration_report_and_controls_as_json() -> None:
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit",
         "migration",
         "--inventory",
@@ -166,15 +168,18 @@ def test_migration_report_and_controls_as_json() -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["total"] == 30 and report["target_ratio"] == 1.0
-    assert report["plan_state"] in {"below_baseline", "meets_baseline", "meets_target"}
+    # 14 of the 28 counted systems migrated: 50%, below the 80% baseline
+    assert (report["migrated"], report["counted"], report["ratio"]) == (14, 28, 0.5)
+    assert report["baseline_ratio"] == 0.8
+    assert report["plan_state"] == "below_baseline"
     assert sum(g["systems"] for g in report["by_department"]) == 30
-    done = run_egovnet(
+    done = invoke_egovnet(
         "audit", "migration", "--inventory", str(DISTRICT_INVENTORY), "--as-of", "2026-13-01"
     )
     assert done.returncode == 2 and "--as-of" in done.stderr
-    done = run_egovnet("audit", "controls", "--level", "2", "--json")
+    done = invoke_egovnet("audit", "controls", "--level", "2", "--json")
     controls = json.loads(done.stdout)
     assert all(c["test_unit_id"].startswith("L2-") for c in controls)
     assert "--help" not in done.stderr
-    help_text = run_egovnet("audit", "export", "--help").stdout
+    help_text = invoke_egovnet("audit", "export", "--help").stdout
     assert "Example:" in help_text

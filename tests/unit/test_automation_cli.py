@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
 
 def test_render_writes_one_file_per_device_with_markers(tmp_path: Path) -> None:
     out = tmp_path / "configs"
-    done = run_egovnet(
+    done = invoke_egovnet(
         "config",
         "render",
         "--profile",
@@ -37,7 +37,7 @@ def test_render_writes_one_file_per_device_with_markers(tmp_path: Path) -> None:
 
 
 def test_render_filter_selects_devices(tmp_path: Path) -> None:
-    done = run_egovnet(
+    done = invoke_egovnet(
         "config",
         "render",
         "--profile",
@@ -72,7 +72,7 @@ def test_render_filter_selects_devices(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    done = run_egovnet("config", *args, "--profile", "lab", "--state-dir", str(tmp_path))
+    done = invoke_egovnet("config", *args, "--profile", "lab", "--state-dir", str(tmp_path))
     assert done.returncode == 2, done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
@@ -81,7 +81,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
 
 def test_confirm_within_refused_for_platforms_that_cannot_revert(tmp_path: Path) -> None:
     """The district's Huawei and H3C devices have no device-side revert: exit 2, no push."""
-    done = run_egovnet(
+    done = invoke_egovnet(
         "config",
         "push",
         "--commit",
@@ -103,7 +103,7 @@ def test_confirm_within_refused_for_platforms_that_cannot_revert(tmp_path: Path)
     "verb", ["render", "diff", "push", "confirm", "rollback", "backup", "drift"]
 )
 def test_every_verb_has_help_with_an_example(verb: str) -> None:
-    done = run_egovnet("config", verb, "--help")
+    done = invoke_egovnet("config", verb, "--help")
     assert done.returncode == 0
     assert "Example: egovnet config" in done.stdout
 
@@ -125,7 +125,7 @@ def test_an_unreachable_device_fails_alone_with_exit_1(tmp_path: Path) -> None:
         "     mgmt_address: 127.0.0.1, snmp_profile: noc-v3, credential_profile: netops}\n",
         encoding="utf-8",
     )
-    done = run_egovnet(
+    done = invoke_egovnet(
         "config",
         "diff",
         "--inventory",

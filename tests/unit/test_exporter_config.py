@@ -11,7 +11,7 @@ import pytest
 from base.errors import ExporterConfigError
 from exporters.config import listen_address, load_exporter_config
 from exporters.webconfig import WebConfig, WebSecurity, load_web_security
-from tests.conftest import LAB_INVENTORY, run_egovnet
+from tests.conftest import LAB_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -59,14 +59,14 @@ def test_config_errors_are_located(
 
 def test_cli_reports_a_bad_config_in_one_line_with_exit_code_2(tmp_path: Path) -> None:
     cfg = write(tmp_path, "exporter.yml", f"inventory: {LAB_INVENTORY}\nbogus: 1\n")
-    result = run_egovnet("exporter", "--config.file", str(cfg), "--web.listen-address", ":0")
+    result = invoke_egovnet("exporter", "--config.file", str(cfg), "--web.listen-address", ":0")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines == [f"error: {cfg}:2: bogus: unknown field"]
 
 
 def test_cli_rejects_a_bad_listen_address(tmp_path: Path) -> None:
-    result = run_egovnet("exporter", "--profile", "lab", "--web.listen-address", "nowhere")
+    result = invoke_egovnet("exporter", "--profile", "lab", "--web.listen-address", "nowhere")
     assert result.returncode == 2
     assert "--web.listen-address" in result.stderr
     assert "Traceback" not in result.stderr

@@ -22,9 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("base",),
     ("inventory",),
+    ("routeguard",),
     ("collectors",),
-    ("topology", "automation"),
-    ("lab", "playbooks", "napalm_frr"),
+    ("lab", "automation"),
+    ("topology", "playbooks", "napalm_frr"),
     ("bandwidth",),
     ("exporters",),
     ("monitor",),

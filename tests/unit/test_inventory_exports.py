@@ -14,7 +14,7 @@ from base.errors import SecretMissingError
 from inventory.catalog import Inventory
 from inventory.models import Role
 from inventory.secrets import SecretStore
-from tests.conftest import DISTRICT_INVENTORY, run_egovnet
+from tests.conftest import DISTRICT_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -31,7 +31,7 @@ def test_ansible_inventory_lists_every_device(
     tmp_path: Path, district_inventory: Inventory
 ) -> None:
     out = tmp_path / "hosts.yml"
-    result = run_egovnet(
+    result = invoke_egovnet(
         "inventory", "export-ansible", "--out", str(out), "-i", str(DISTRICT_INVENTORY)
     )
     assert result.returncode == 0, result.stderr
@@ -89,7 +89,7 @@ def test_lab_profile_runs_frr_everywhere() -> None:
 
 
 def test_show_json_reports_circuits_below_target() -> None:
-    result = run_egovnet("inventory", "show", "--profile", "lab", "--json")
+    result = invoke_egovnet("inventory", "show", "--profile", "lab", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     short = {c["link"]: c["shortfall_mbps"] for c in data["circuits"] if c["meets_target"] is False}
@@ -104,7 +104,7 @@ def test_show_json_reports_circuits_below_target() -> None:
 
 
 def test_show_table_keeps_chinese_names() -> None:
-    result = run_egovnet(
+    result = invoke_egovnet(
         "inventory", "show", "--profile", "lab", env={"COLUMNS": "200", "PATH": ""}
     )
     assert result.returncode == 0, result.stderr
@@ -136,6 +136,6 @@ def test_secret_missing_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_help_lists_verb_groups() -> None:
-    result = run_egovnet("--help", env={"COLUMNS": "200", "PATH": ""})
+    result = invoke_egovnet("--help", env={"COLUMNS": "200", "PATH": ""})
     assert result.returncode == 0
     assert "inventory" in result.stdout and "demo" in result.stdout

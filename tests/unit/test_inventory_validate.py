@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DISTRICT_INVENTORY, LAB_INVENTORY, run_egovnet
+from tests.conftest import DISTRICT_INVENTORY, LAB_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -30,14 +30,14 @@ def error_lines(stderr: str) -> list[str]:
 
 @pytest.mark.parametrize("inventory", [DISTRICT_INVENTORY, LAB_INVENTORY])
 def test_shipped_inventories_are_valid(inventory: Path) -> None:
-    result = run_egovnet("inventory", "validate", str(inventory))
+    result = invoke_egovnet("inventory", "validate", str(inventory))
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
 
 
 def test_wrong_type_names_file_line_and_field(tmp_path: Path) -> None:
     root, line = broken_copy(tmp_path, "links.yaml", "committed_mbps: 30,", "committed_mbps: fast,")
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert f"links.yaml:{line}: links[12].committed_mbps:" in err
@@ -48,7 +48,7 @@ def test_unknown_site_reference(tmp_path: Path) -> None:
     root, line = broken_copy(
         tmp_path, "devices.yaml", "site: town-jiangwan\n", "site: town-nowhere\n"
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert f"devices.yaml:{line}: devices[5].site: unknown site 'town-nowhere'" in err
@@ -58,7 +58,7 @@ def test_duplicate_management_address(tmp_path: Path) -> None:
     root, line = broken_copy(
         tmp_path, "devices.yaml", "mgmt_address: 172.31.250.12\n", "mgmt_address: 172.31.250.11\n"
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert f"devices.yaml:{line}: devices[5].mgmt_address: duplicate address 172.31.250.11" in err
@@ -72,7 +72,7 @@ def test_bad_yaml_reports_its_line(tmp_path: Path) -> None:
         "{id: town-longgui, name: 龙归镇,",
         "{id: town-longgui, name: [龙归镇,",
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert err.startswith("error: ")
@@ -88,7 +88,7 @@ def test_link_to_missing_interface_and_device(tmp_path: Path) -> None:
         "b: {device: vil3, interface: eth1,",
         "b: {device: vil3, interface: eth9,",
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert f"links.yaml:{line}: links[12].b.interface: device 'vil3' has no interface 'eth9'" in err
@@ -101,7 +101,7 @@ def test_every_error_is_reported_not_only_the_first(tmp_path: Path) -> None:
         links.read_text(encoding="utf-8").replace("device: dept2,", "device: dept9,"),
         encoding="utf-8",
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     errors = error_lines(result.stderr)
     assert len(errors) == 2
@@ -114,7 +114,7 @@ def test_tier_without_policy(tmp_path: Path) -> None:
     root, _ = broken_copy(
         tmp_path, "policy.yaml", "    village: {baseline_mbps: 10, target_mbps: 50}\n", ""
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert "sites.yaml:" in err and "tier 'village' has no entry in policy.tiers" in err
@@ -127,7 +127,7 @@ def test_important_site_needs_two_uplinks(tmp_path: Path) -> None:
         "{id: dept-wjj, name: 区卫生健康局, tier: department,",
         "{id: dept-wjj, name: 区卫生健康局, tier: department, important: true,",
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert (
@@ -138,7 +138,7 @@ def test_important_site_needs_two_uplinks(tmp_path: Path) -> None:
 
 def test_duplicate_device_name_points_at_first(tmp_path: Path) -> None:
     root, line = broken_copy(tmp_path, "devices.yaml", "  - name: vil2\n", "  - name: vil1\n")
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     errors = error_lines(result.stderr)
     assert any(
@@ -151,7 +151,7 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
     root, line = broken_copy(
         tmp_path, "devices.yaml", "    model: MSR2600\n", "    modle: MSR2600\n"
     )
-    result = run_egovnet("inventory", "validate", str(root))
+    result = invoke_egovnet("inventory", "validate", str(root))
     assert result.returncode == 2
     (err,) = error_lines(result.stderr)
     assert f"devices.yaml:{line}: devices[7].modle: unknown field" in err
@@ -160,11 +160,11 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
 def test_validate_changes_nothing(tmp_path: Path) -> None:
     root, _ = broken_copy(tmp_path, "devices.yaml", "site: town-jiangwan\n", "site: nowhere\n")
     before = {p: p.read_bytes() for p in root.iterdir()}
-    run_egovnet("inventory", "validate", str(root))
+    invoke_egovnet("inventory", "validate", str(root))
     assert {p: p.read_bytes() for p in root.iterdir()} == before
 
 
 def test_missing_directory_is_bad_input(tmp_path: Path) -> None:
-    result = run_egovnet("inventory", "validate", str(tmp_path / "nope"))
+    result = invoke_egovnet("inventory", "validate", str(tmp_path / "nope"))
     assert result.returncode == 2
     assert "no such inventory directory" in result.stderr

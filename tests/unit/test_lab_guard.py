@@ -8,7 +8,7 @@ import pytest
 
 from base.errors import LabNotUpError, LabUsageError
 from inventory.catalog import Inventory
-from lab.guard import (
+from routeguard.routes import (
     Route,
     RouteLookup,
     RouteTarget,

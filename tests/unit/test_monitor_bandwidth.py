@@ -17,7 +17,7 @@ from bandwidth.store import BandwidthStore
 from base.errors import BandwidthError, BandwidthInputError
 from exporters.bandwidth import BandwidthCollector, render_textfile
 from inventory.catalog import Circuit, Inventory
-from tests.conftest import LAB_INVENTORY, run_egovnet
+from tests.conftest import LAB_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -176,7 +176,7 @@ def test_servers_file_errors_name_file_line_and_field(
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run_egovnet(
+    result = invoke_egovnet(
         "bandwidth", "test", *args, "-i", str(LAB_INVENTORY), "--state-dir", str(tmp_path)
     )
     assert result.returncode == 2, result.stdout + result.stderr

@@ -14,15 +14,15 @@ import yaml
 from inventory.catalog import Inventory
 from inventory.models import Role
 from monitor.generate import route_receivers
-from tests.conftest import LAB_INVENTORY, REPO, run_egovnet
+from tests.conftest import LAB_INVENTORY, REPO, Invocation, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
 ALERTS = REPO / "exporters" / "rules" / "alerts.yml"
 
 
-def generate(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_egovnet("monitor", "config", "--out", str(out), "-i", str(LAB_INVENTORY), *extra)
+def generate(out: Path, *extra: str) -> Invocation:
+    return invoke_egovnet("monitor", "config", "--out", str(out), "-i", str(LAB_INVENTORY), *extra)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from inventory.catalog import Inventory
 from inventory.models import LinkEnd, Plane, Role, Tier
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 from tests.unit.topology_helpers import egovnet
 from topology.checks import RULES, check
 from topology.findings import CheckReport, Severity, Violation
@@ -186,7 +186,7 @@ def copy_lab(tmp_path: Path, repo_root: Path, drop_line_with: str | None = None)
 def test_cli_check_exit_codes_and_json(
     tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ok = run_egovnet("topology", "check", "--profile", "lab", "--json")
+    ok = invoke_egovnet("topology", "check", "--profile", "lab", "--json")
     assert ok.returncode == 0, ok.stderr
     data = json.loads(ok.stdout)
     assert data["passed"] is True and data["counts"] == {"must": 0, "should": 1, "info": 7}

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
 from base.errors import TopologyError
 from inventory.catalog import Inventory
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 from tests.unit.topology_helpers import egovnet
 from topology.checks import check
 from topology.diagram import DOWN, ISOLATED_FILL, PLANE_COLOURS, VIOLATION, rate, to_dot
@@ -134,7 +134,9 @@ def test_link_states_from_the_exporters_exposition() -> None:
 @needs_dot
 def test_cli_draw(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "lab.png"
-    done = run_egovnet("topology", "draw", "--profile", "lab", "--format", "png", "--out", str(png))
+    done = invoke_egovnet(
+        "topology", "draw", "--profile", "lab", "--format", "png", "--out", str(png)
+    )
     assert done.returncode == 0, done.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -13,7 +13,7 @@ from base.errors import DiscoveryError
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 from inventory.models import Platform, Role
-from tests.conftest import REPO, run_egovnet
+from tests.conftest import REPO, invoke_egovnet
 from tests.unit.topology_helpers import egovnet
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, EndVerdict, LinkState, compare
 from topology.discovery.interfaces import interface_key, remote_port
@@ -293,7 +293,7 @@ def test_cli_discover_from_recordings(capsys: pytest.CaptureFixture[str]) -> Non
         "--from-dir",
         str(SLICE / "lldp"),
     ]
-    table = run_egovnet(*args, env={**os.environ, "COLUMNS": "200"})
+    table = invoke_egovnet(*args, env={**os.environ, "COLUMNS": "200"})
     assert table.returncode == 1
     assert "wj-core2-xilian" in table.stdout and "miswired" in table.stdout
     assert "could not read wj-vil-xilian-03" in table.stderr

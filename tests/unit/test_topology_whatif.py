@@ -10,7 +10,7 @@ import pytest
 from base.errors import TopologyError
 from inventory.catalog import Inventory
 from inventory.models import Device
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 from tests.unit.topology_helpers import egovnet
 from topology.graph import build_network
 from topology.reachability import Element, ElementKind
@@ -112,7 +112,7 @@ def test_all_single_on_the_district_puts_the_cores_first(district_inventory: Inv
 
 
 def test_cli_whatif(capsys: pytest.CaptureFixture[str]) -> None:
-    done = run_egovnet("topology", "whatif", "--profile", "lab", "--fail", "town1", "--json")
+    done = invoke_egovnet("topology", "whatif", "--profile", "lab", "--fail", "town1", "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["failed"] == ["device town1"]

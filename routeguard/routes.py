@@ -30,9 +30,9 @@ from base.errors import LabNotUpError, LabUsageError
 from inventory.catalog import Inventory
 from inventory.models import Device
 
-from .names import MGMT_BRIDGE
-
 #: Output devices a lab target may use: the lab's bridge, or none at all (this machine).
+#: The lab's management bridge in the root namespace (lab.names takes its name from here).
+MGMT_BRIDGE = "egmgmt0"
 ALLOWED_DEVICES = frozenset({MGMT_BRIDGE, "lo"})
 #: ``ip route get`` answers from the kernel's tables at once; a hang means something is wrong.
 IP_TIMEOUT_SECONDS = 5.0
