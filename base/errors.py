@@ -78,6 +78,22 @@ class InventoryErrors(EgovnetError, ValueError):
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
 
+    def to_json(self) -> dict[str, object]:
+        """What ``--json`` prints for a broken inventory, the same from every command."""
+        return {
+            "valid": False,
+            "count": len(self.errors),
+            "errors": [
+                {
+                    "file": e.location.file,
+                    "line": e.location.line,
+                    "field": e.location.field,
+                    "message": e.message,
+                }
+                for e in self.errors
+            ],
+        }
+
 
 class SecretMissingError(EgovnetError, LookupError):
     exit_code = 2

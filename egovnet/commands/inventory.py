@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from base.errors import InventoryError, InventoryErrors
+from base.errors import InventoryErrors
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -24,9 +26,16 @@ from inventory.catalog import Inventory
 from inventory.views import InventorySummary, summarize
 
 
-def error_record(err: InventoryError) -> dict[str, object]:
-    loc = err.location
-    return {"file": loc.file, "line": loc.line, "field": loc.field, "message": err.message}
+@contextmanager
+def errors_as_json(json_out: bool) -> Iterator[None]:
+    """With ``--json``, a broken inventory prints its errors as JSON on stdout, exit 2."""
+    try:
+        yield
+    except InventoryErrors as exc:
+        if not json_out:
+            raise
+        print_json(exc.to_json())
+        raise typer.Exit(exc.exit_code) from exc
 
 
 app = typer.Typer(
@@ -49,13 +58,8 @@ def validate(
 
     Example: egovnet inventory validate inventory/district
     """
-    try:
+    with errors_as_json(json_out):
         inv = _load(path, inventory, profile)
-    except InventoryErrors as exc:
-        if json_out:
-            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
-            raise typer.Exit(exc.exit_code) from exc
-        raise
     summary = summarize(inv)
     if json_out:
         print_json({"valid": True, "root": str(inv.root), "counts": summary.counts})
@@ -78,7 +82,9 @@ def show(
 
     Example: egovnet inventory show --profile lab --json
     """
-    summary = summarize(_load(path, inventory, profile))
+    with errors_as_json(json_out):
+        inv = _load(path, inventory, profile)
+    summary = summarize(inv)
     if json_out:
         print_json(summary)
         return

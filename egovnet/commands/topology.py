@@ -25,6 +25,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.commands.inventory import errors_as_json
 from egovnet.settings import Settings
 from inventory.catalog import Inventory
 from inventory.models import Device, Platform, Role
@@ -94,7 +95,8 @@ def check(
 
     Example: egovnet topology check --profile district --min-severity should
     """
-    inv = _load(path, inventory, profile)
+    with errors_as_json(json_out):
+        inv = _load(path, inventory, profile)
     report = run_check(inv)
     shown = [
         v for v in report.violations if SEVERITY_ORDER[v.severity] <= SEVERITY_ORDER[min_severity]
