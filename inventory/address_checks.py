@@ -16,21 +16,21 @@ _LIMITED_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
 def unusable(addr: ipaddress.IPv4Address) -> str | None:
-    """Why ``addr`` cannot be a device's or server's address, or None when it can."""
+    """What makes ``addr`` unusable as a device's or server's address, or None."""
     if addr.is_unspecified:
-        return "is the unspecified address 0.0.0.0"
+        return "the unspecified address"
     if addr in _THIS_NETWORK:
-        return "is in 0.0.0.0/8 ('this network'), not a host address"
+        return "in 0.0.0.0/8 ('this network')"
     if addr.is_loopback:
-        return "is a loopback address (127.0.0.0/8), reachable only on the host itself"
+        return "a loopback address (127.0.0.0/8)"
     if addr.is_multicast:
-        return "is a multicast address (224.0.0.0/4)"
+        return "a multicast address (224.0.0.0/4)"
     if addr == _LIMITED_BROADCAST:
-        return "is the broadcast address 255.255.255.255"
+        return "the limited broadcast address"
     if addr.is_reserved:
-        return "is in the reserved block 240.0.0.0/4"
+        return "in the reserved block 240.0.0.0/4"
     if addr.is_link_local:
-        return "is a link-local address (169.254.0.0/16)"
+        return "a link-local address (169.254.0.0/16)"
     return None
 
 
@@ -42,10 +42,14 @@ def host_problem(iface: ipaddress.IPv4Interface) -> str | None:
     net = iface.network
     if net.prefixlen < 31:
         if iface.ip == net.network_address:
-            return f"is the network address of {net}, not a host address"
+            return f"the network address of {net}"
         if iface.ip == net.broadcast_address:
-            return f"is the broadcast address of {net}, not a host address"
+            return f"the broadcast address of {net}"
     return None
+
+
+def _unusable_message(addr: object, reason: str) -> str:
+    return f"{addr} is {reason}, not a usable host address"
 
 
 def usable_addresses(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
@@ -53,14 +57,27 @@ def usable_addresses(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryErr
         for name in ("mgmt_address", "loopback"):
             addr: ipaddress.IPv4Address | None = getattr(dev, name)
             if addr is not None and (reason := unusable(addr)) is not None:
-                yield err(inv, "device", dev.name, name, msg=f"{addr} {reason}")
+                yield err(inv, "device", dev.name, name, msg=_unusable_message(addr, reason))
         if dev.lan_address is not None and (reason := host_problem(dev.lan_address)):
-            yield err(inv, "device", dev.name, "lan_address", msg=f"{dev.lan_address} {reason}")
+            yield err(
+                inv,
+                "device",
+                dev.name,
+                "lan_address",
+                msg=_unusable_message(dev.lan_address, reason),
+            )
     for link in inv.links:
         for side in ("a", "b"):
             end: LinkEnd = getattr(link, side)
             if end.address is not None and (reason := host_problem(end.address)):
-                yield err(inv, "link", link.id, side, "address", msg=f"{end.address} {reason}")
+                yield err(
+                    inv,
+                    "link",
+                    link.id,
+                    side,
+                    "address",
+                    msg=_unusable_message(end.address, reason),
+                )
     if skip.policy:
         return
     management = inv.policy.management
@@ -69,7 +86,13 @@ def usable_addresses(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryErr
         for index, addr in enumerate(servers):
             if (reason := unusable(addr)) is not None:
                 yield err(
-                    inv, "policy", "policy", "management", name, index, msg=f"{addr} {reason}"
+                    inv,
+                    "policy",
+                    "policy",
+                    "management",
+                    name,
+                    index,
+                    msg=_unusable_message(addr, reason),
                 )
 
 
@@ -78,7 +101,7 @@ def lan_addresses(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]
     for site in inv.sites:
         prefix = site.lan_prefix
         if prefix is not None and (reason := unusable(prefix.network_address)) is not None:
-            yield err(inv, "site", site.id, "lan_prefix", msg=f"{prefix} {reason}")
+            yield err(inv, "site", site.id, "lan_prefix", msg=f"{prefix} is {reason}, not a LAN")
     for dev in inv.devices:
         address = dev.lan_address
         home = inv.site_by_id.get(dev.site)

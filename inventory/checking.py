@@ -23,17 +23,20 @@ class Unvalidated:
     devices_touched: set[str] = field(default_factory=set)
     sites_touched: set[str] = field(default_factory=set)
     policy: bool = False  # the policy is missing or broken: tiers are not checked against it
+    lost: bool = False  # a whole file could not be read: a reference may point into it
 
     def add(self, kind: str, ident: object) -> None:
         if isinstance(ident, str):
             self.ids.setdefault(kind, set()).add(ident)
 
     def has(self, kind: str, ident: str) -> bool:
-        return ident in self.ids.get(kind, ())
+        return self.lost or ident in self.ids.get(kind, ())
 
     def site_incomplete(self, inv: Inventory, site_id: str) -> bool:
-        if site_id in self.sites_touched:
+        if self.lost or site_id in self.sites_touched:
             return True
+        if not self.devices_touched:
+            return False
         return any(d.name in self.devices_touched for d in inv.devices_at(site_id))
 
 

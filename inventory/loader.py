@@ -27,6 +27,7 @@ from .files import inventory_files
 from .models import CredentialProfile, Device, Link, Policy, Profile, Site, SnmpProfile, System
 from .schema_messages import message
 from .validate import cross_check
+from .yamlbuild import UNRESOLVED
 from .yamlsource import Located, PathKey, Unreadable, read_located
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
@@ -96,9 +97,12 @@ def load_inventory(path: Path | None = None) -> Inventory:
     root = path or default_inventory_path()
     files, errors = inventory_files(root, _display)
     parsed = Parsed(singles={}, items={name: [] for name in LIST_SECTIONS})
+    parsed.unvalidated.lost = bool(errors)
     for file in files:
         located, problems = read_located(file, _display(file))
         errors.extend(problems)
+        if located.data is None and problems:
+            parsed.unvalidated.lost = True
         _parse_file(located, parsed, errors)
     inventory = _assemble(root, parsed, errors)
     errors.extend(cross_check(inventory, parsed.unvalidated))
@@ -189,6 +193,8 @@ def _validate_model(
         return model.model_validate(value)
     except ValidationError as exc:
         for err in exc.errors():
+            if err.get("input") is UNRESOLVED:
+                continue  # the alias is reported as such
             where, text = message(path, err)
             errors.append(InventoryError(located.at(where), text))
         return None
@@ -223,7 +229,7 @@ def _assemble(root: Path, parsed: Parsed, errors: list[InventoryError]) -> Inven
         sources[("policy", "policy")] = (located, path)
     else:
         parsed.unvalidated.policy = True
-        if "policy" not in parsed.broken_singles:
+        if "policy" not in parsed.broken_singles and not parsed.unvalidated.lost:
             where = SourceLocation(_display(root), 1, "policy")
             errors.append(InventoryError(where, "no policy section found"))
     profile = Profile(name=root.name if root.is_dir() else root.stem)

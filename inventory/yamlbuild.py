@@ -50,6 +50,18 @@ _CONSTRUCTORS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
 }
 
 
+class _Unresolved:
+    """A value that could not be read: an undefined or recursive alias, a refused tag."""
+
+    def __repr__(self) -> str:
+        return "<unresolved alias>"
+
+
+#: Stands for a value that could not be read (its problem is reported); a model error about it
+#: is not reported a second time.
+UNRESOLVED: Any = _Unresolved()
+
+
 @dataclass(frozen=True)
 class YamlLimits:
     """What one file may make the reader do; the defaults fit a city of 120,000 interfaces."""
@@ -120,6 +132,7 @@ class _Frame:
         "merges",
         "nodes",
         "path",
+        "refused",
     )
 
     def __init__(self, container: Any, path: PathKey | None, line: int, anchor: _Anchor | None):
@@ -132,6 +145,7 @@ class _Frame:
         self.key_lines: dict[str, int] = {}
         self.merges: list[Any] = []
         self.merge_line = 0
+        self.refused = False  # its tag was refused: it stands as UNRESOLVED
 
 
 @dataclass
@@ -238,21 +252,24 @@ class _Builder:
                 self._problem(line, frame.path, f"a key must be plain text, not {what}")
                 frame.key = _IN_KEY
             path = self._child_path(frame)
-        if event.tag not in (None, "!", own_tag):
-            self._refuse_tag(event.tag, line, path)
         anchor = None
         if event.anchor is not None:
             anchor = self.budget.anchors[event.anchor] = _Anchor()
-        self.stack.append(_Frame(container, path, line, anchor))
+        frame = _Frame(container, path, line, anchor)
+        if event.tag not in (None, "!", own_tag):
+            self._refuse_tag(event.tag, line, path)
+            frame.refused = True
+        self.stack.append(frame)
 
     def _end(self, event: Any) -> None:
         frame = self.stack.pop()
         if frame.merges:
             self._merge(frame)
+        value = UNRESOLVED if frame.refused else frame.container
         if frame.anchor is not None:
             frame.anchor.done = True
-            frame.anchor.value, frame.anchor.nodes = frame.container, frame.nodes
-        self._attach(frame.container, frame.line, frame.nodes)
+            frame.anchor.value, frame.anchor.nodes = value, frame.nodes
+        self._attach(value, frame.line, frame.nodes)
 
     def _alias(self, event: Any) -> None:
         line = self._line(event)
@@ -269,7 +286,7 @@ class _Builder:
             else:
                 text = f"recursive alias *{_short(name)}: it refers to a node that contains it"
             self._problem(line, self._child_path(frame), text)
-            self._attach(None, line, 1)
+            self._attach(UNRESOLVED, line, 1)
             return
         self.budget.alias_nodes += anchor.nodes
         if self.budget.alias_nodes > self.limits.max_alias_nodes:
@@ -315,7 +332,7 @@ class _Builder:
             return value
         elif tag not in _SCALAR_TAGS:
             self._refuse_tag(tag, line, self._child_path(frame))
-            return value
+            return UNRESOLVED
         construct = _CONSTRUCTORS.get(tag)
         if construct is None:  # str, or ``=`` and ``<<`` as values: plain text
             return value
@@ -417,6 +434,9 @@ class _Builder:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line if mark is not None else 0) + self.offset
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "maximum nesting depth" in problem:  # libyaml's own bound, met in its lookahead
+            problem = f"nested deeper than {self.limits.max_depth} levels"
+            return Problem(line, (), problem, fatal=True)
         return Problem(line, (), f"bad YAML: {problem}", fatal=True)
 
 

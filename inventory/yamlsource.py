@@ -86,7 +86,7 @@ def read_located(
     shown = display or str(path)
     located = Located(shown, None)
     try:
-        text = read_text(path, shown, limits)
+        text, problems = read_text(path, shown, limits)
     except InventoryError as exc:
         return located, [exc]
     try:
@@ -96,10 +96,10 @@ def read_located(
         if stop.problem.message.startswith("bad YAML"):
             recovered = _recover(text, limits, parser)
         if recovered is None:
-            return located, [_error(shown, stop.problem)]
+            return located, [*problems, _error(shown, stop.problem)]
         built = recovered
     located.data, located.lines = built.data, built.lines
-    return located, [_error(shown, p) for p in built.problems]
+    return located, [*problems, *(_error(shown, p) for p in built.problems)]
 
 
 def _error(shown: str, problem: Problem) -> InventoryError:
@@ -117,8 +117,14 @@ _OTHER_BOMS = {
 }
 
 
-def read_text(path: Path, shown: str, limits: YamlLimits = DEFAULT_LIMITS) -> str:
-    """The file's text, refusing what is not a regular UTF-8 file within the size limit."""
+def read_text(
+    path: Path, shown: str, limits: YamlLimits = DEFAULT_LIMITS
+) -> tuple[str, list[InventoryError]]:
+    """The file's text; raises for what is not a regular file within the size limit.
+
+    Bytes that are not UTF-8 are one error at their first line, and read as U+FFFD, so the
+    file's structure is still checked (a GBK file's names are wrong, not its devices).
+    """
 
     def fail(message: str, line: int = 1, name: str = "(file)") -> InventoryError:
         return InventoryError(SourceLocation(shown, line, name), message)
@@ -142,17 +148,13 @@ def read_text(path: Path, shown: str, limits: YamlLimits = DEFAULT_LIMITS) -> st
             raise fail(f"cannot read: {exc.strerror}") from None
     if len(data) > limits.max_bytes:
         raise fail(f"larger than {limits.max_bytes // (1024 * 1024)} MiB; split it into files")
-    return decode_utf8(data, fail)
-
-
-def decode_utf8(data: bytes, fail: Any) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     for bom, name in _OTHER_BOMS.items():
         if data.startswith(bom):
             raise fail(f"the file is {name}-encoded: save as UTF-8", 1, "(encoding)")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad_lines = sum(1 for raw in data.split(b"\n") if not _is_utf8(raw))
@@ -160,7 +162,8 @@ def decode_utf8(data: bytes, fail: Any) -> str:
         hint = ""
         if _decodes(data, "gb18030"):
             hint = " (it looks GBK/GB18030-encoded)"
-        raise fail(f"not UTF-8{hint}{more}: save as UTF-8", line, "(encoding)") from None
+        problem = fail(f"not UTF-8{hint}{more}: save as UTF-8", line, "(encoding)")
+        return data.decode("utf-8", "replace"), [problem]
 
 
 def _is_utf8(raw: bytes) -> bool:
