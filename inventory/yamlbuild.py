@@ -106,6 +106,7 @@ class _Key:
     """Markers for a mapping frame's pending key."""
 
 
+_NOT_SEEN = _Key()
 _NO_KEY = _Key()  # the next event is a key
 _IN_KEY = _Key()  # a refused key that is a collection is being read
 _BAD_KEY = _Key()  # the key was refused (or repeated): build the value but drop it
@@ -186,6 +187,7 @@ class _Builder:
         self.out = Built()
         self.stack: list[_Frame] = []
         self.documents = 0
+        self.plain: dict[str, Any] = {}  # plain scalars already resolved (names repeat a lot)
 
     def run(self) -> Built:
         handlers: dict[type[Any], Callable[[Any], None]] = {
@@ -327,19 +329,30 @@ class _Builder:
         if tag is None:
             if not event.implicit[0]:
                 return value  # quoted
-            tag = _RESOLVE(yaml.ScalarNode, value, event.implicit)
+            known = self.plain.get(value, _NOT_SEEN)
+            if known is not _NOT_SEEN:
+                return known
+            known = self.plain[value] = self._construct(
+                _RESOLVE(yaml.ScalarNode, value, event.implicit), value, line, frame, False
+            )
+            return known
         elif tag == "!":
             return value
         elif tag not in _SCALAR_TAGS:
             self._refuse_tag(tag, line, self._child_path(frame))
             return UNRESOLVED
+        return self._construct(tag, value, line, frame, True)
+
+    def _construct(
+        self, tag: str, value: str, line: int, frame: _Frame | None, explicit: bool
+    ) -> Any:
         construct = _CONSTRUCTORS.get(tag)
         if construct is None:  # str, or ``=`` and ``<<`` as values: plain text
             return value
         try:
             return construct(yaml.ScalarNode(tag, value))
         except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError):
-            if event.tag is not None:
+            if explicit:
                 shown = "!!" + tag[len(_CORE) :]
                 self._problem(line, self._child_path(frame), f"the value is not a valid {shown}")
             # e.g. 2025-13-45, or 5,000 digits: the model's field then says what is wrong
