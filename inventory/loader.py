@@ -141,6 +141,11 @@ def _parse_section(
     section: str, value: Any, located: Located, parsed: Parsed, errors: list[InventoryError]
 ) -> None:
     path: PathKey = (section,)
+    if value is UNRESOLVED:  # its problem is reported; what it held is not known
+        parsed.unvalidated.lost = True
+        if section in SINGLE_SECTIONS:
+            parsed.broken_singles.add(section)
+        return
     if section in SINGLE_SECTIONS:
         if section in parsed.singles or section in parsed.broken_singles:
             errors.append(InventoryError(located.at(path), "section declared twice"))
@@ -165,6 +170,9 @@ def _parse_section(
         if isinstance(item, Unreadable):
             _remember_broken(section, item.fields, parsed.unvalidated)
             parsed.unvalidated.devices_touched.update(item.words)
+            continue
+        if item is UNRESOLVED:
+            parsed.unvalidated.lost = True
             continue
         model = _validate_model(LIST_SECTIONS[section], item, located, item_path, errors)
         if model is not None:

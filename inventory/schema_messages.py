@@ -22,6 +22,11 @@ def message(path: PathKey, err: Any) -> tuple[PathKey, str]:
     if kind == "missing":
         return where, "required field is missing"
     if kind == "extra_forbidden":
+        if isinstance(loc[-1], str) and holds_secret(loc[-1:]) and not loc[-1].endswith("_env"):
+            return where, (
+                "unknown field: a secret is never written in the inventory, name the"
+                " environment variable that holds it (e.g. password_env; the value is not shown)"
+            )
         return where, "unknown field"
     name = next((part for part in reversed(loc) if isinstance(part, str)), "")
     if name.endswith("_env") and not key_problem:

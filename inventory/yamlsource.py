@@ -21,6 +21,7 @@ from base.errors import InventoryError, SourceLocation
 
 from .yamlbuild import (
     DEFAULT_LIMITS,
+    UNRESOLVED,
     Budget,
     Built,
     PathKey,
@@ -273,7 +274,10 @@ class _Pieces:
         except Stop as stop:
             self.failed = True
             out.problems.append(moved(stop.problem))
-            if index is not None:
+            if index is None:
+                out.data[key] = UNRESOLVED
+                out.lines[(key,)] = start + 1
+            else:
                 pairs = _WORD_FIELD.findall(piece)
                 words = frozenset(word for _, word in pairs)
                 out.data[key].append(Unreadable(start + 1, dict(reversed(pairs)), words))

@@ -173,6 +173,20 @@ def _(inv: InventoryCopy) -> list[str]:
     ]
 
 
+@case("a secret written out under its own name")
+def _(inv: InventoryCopy) -> list[str]:
+    line = inv.replace(
+        "profiles.yaml",
+        "password_env: EGOVNET_DEVICE_PASSWORD",
+        f"password_env: EGOVNET_DEVICE_PASSWORD\n    password: {SECRET}",
+    )
+    return [
+        f"inv/profiles.yaml:{line + 1}: credential_profiles[0].password: unknown field: a secret"
+        " is never written in the inventory, name the environment variable that holds it"
+        " (e.g. password_env; the value is not shown)"
+    ]
+
+
 # --- what passed silently --------------------------------------------------------------------
 
 
