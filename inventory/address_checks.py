@@ -15,13 +15,17 @@ _THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
 _LIMITED_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
-def unusable(addr: ipaddress.IPv4Address) -> str | None:
-    """What makes ``addr`` unusable as a device's or server's address, or None."""
+def unusable(addr: ipaddress.IPv4Address, *, loopback_ok: bool = False) -> str | None:
+    """What makes ``addr`` unusable as a device's or server's address, or None.
+
+    ``loopback_ok``: a management address may be in 127.0.0.0/8, where the simulated devices
+    of this machine listen (snmpsim agents, fake SSH devices); an interface's may not.
+    """
     if addr.is_unspecified:
         return "the unspecified address"
     if addr in _THIS_NETWORK:
         return "in 0.0.0.0/8 ('this network')"
-    if addr.is_loopback:
+    if addr.is_loopback and not loopback_ok:
         return "a loopback address (127.0.0.0/8)"
     if addr.is_multicast:
         return "a multicast address (224.0.0.0/4)"
@@ -56,7 +60,7 @@ def usable_addresses(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryErr
     for dev in inv.devices:
         for name in ("mgmt_address", "loopback"):
             addr: ipaddress.IPv4Address | None = getattr(dev, name)
-            if addr is not None and (reason := unusable(addr)) is not None:
+            if addr is not None and (reason := unusable(addr, loopback_ok=True)) is not None:
                 yield err(inv, "device", dev.name, name, msg=_unusable_message(addr, reason))
         if dev.lan_address is not None and (reason := host_problem(dev.lan_address)):
             yield err(

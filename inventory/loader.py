@@ -8,6 +8,9 @@ split across files (e.g. ``devices:`` in ``devices-core.yaml`` and ``devices-acc
     snmp_profiles:        list           (SnmpProfile)
     credential_profiles:  list           (CredentialProfile)
     sites / devices / links / systems:   lists
+
+Which files are read is :mod:`inventory.files`'s rule; what YAML they may hold, and the
+bounds on it, :mod:`inventory.yamlbuild`'s. Both are written out in docs/engineer.md.
 """
 
 from __future__ import annotations

@@ -263,16 +263,29 @@ def _(inv: InventoryCopy) -> list[str]:
     ]
 
 
-@case("loopback and multicast addresses")
+@case("multicast, broadcast and loopback addresses")
 def _(inv: InventoryCopy) -> list[str]:
-    mgmt = inv.replace("devices.yaml", "mgmt_address: 172.31.250.1\n", "mgmt_address: 127.0.0.1\n")
+    mgmt = inv.replace(
+        "devices.yaml", "mgmt_address: 172.31.250.1\n", "mgmt_address: 255.255.255.255\n"
+    )
     loop = inv.replace("devices.yaml", "loopback: 10.255.0.2\n", "loopback: 239.1.1.1\n")
+    lan = inv.replace("devices.yaml", "lan_address: 10.210.1.102/24", "lan_address: 127.0.0.2/8")
     return [
-        f"inv/devices.yaml:{mgmt}: devices[1].mgmt_address: 127.0.0.1 is a loopback address"
-        " (127.0.0.0/8), not a usable host address",
+        f"inv/devices.yaml:{mgmt}: devices[1].mgmt_address: 255.255.255.255 is the limited"
+        " broadcast address, not a usable host address",
         f"inv/devices.yaml:{loop}: devices[2].loopback: 239.1.1.1 is a multicast address"
         " (224.0.0.0/4), not a usable host address",
+        f"inv/devices.yaml:{lan}: devices[12].lan_address: 127.0.0.2/8 is a loopback address"
+        " (127.0.0.0/8), not a usable host address",
+        f"inv/devices.yaml:{lan}: devices[12].lan_address: 127.0.0.2 is outside site"
+        " 'dept-zsj''s lan_prefix 10.210.1.0/24",
     ]
+
+
+@case("a simulated device on the loopback is accepted", code=0)
+def _(inv: InventoryCopy) -> list[str]:
+    inv.replace("devices.yaml", "mgmt_address: 172.31.250.1\n", "mgmt_address: 127.4.0.1\n")
+    return []
 
 
 @case("link address is its subnet's network address")

@@ -40,7 +40,7 @@ _COMMON = {
     "print_blob": True,
 }
 settings.register_profile("unit", max_examples=8, **_COMMON)
-settings.register_profile("ci", max_examples=400, **_COMMON)
+settings.register_profile("ci", max_examples=200, **_COMMON)
 PROFILE = settings.get_profile(os.environ.get("EGOVNET_HYPOTHESIS_PROFILE", "unit"))
 
 FILES = ["devices.yaml", "links.yaml", "sites.yaml", "systems.yaml", "policy.yaml"]
