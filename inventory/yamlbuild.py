@@ -64,10 +64,10 @@ UNRESOLVED: Any = _Unresolved()
 
 @dataclass(frozen=True)
 class YamlLimits:
-    """What one file may make the reader do; the defaults fit a city of 120,000 interfaces."""
+    """What one file may make the reader do (a city of 120,000 interfaces is ~400,000 values)."""
 
-    max_bytes: int = 32 * 1024 * 1024
-    max_nodes: int = 2_000_000
+    max_bytes: int = 16 * 1024 * 1024
+    max_nodes: int = 1_000_000
     max_alias_nodes: int = 10_000
     max_depth: int = 64
 

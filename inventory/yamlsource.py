@@ -181,6 +181,9 @@ def _decodes(raw: bytes, encoding: str) -> bool:
 
 # --- recovery after a syntax error ----------------------------------------------------------
 
+#: Pieces one file may be cut into after a syntax error (a city's devices are ~2,500 items);
+#: past that only the file's first error is reported, so recovery stays as fast as a read.
+MAX_PIECES = 10_000
 _TOP_KEY = re.compile(r"([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)")
 _ITEM = re.compile(r"( *)-(?:[ \t]|$)")
 _WORD_FIELD = re.compile(r"([A-Za-z_]\w*)[ \t]*:[ \t]*[\"']?([A-Za-z0-9][\w.-]*)")
@@ -198,10 +201,13 @@ def _recover(text: str, limits: YamlLimits, parser: type[Any] | None) -> Built |
     starts = [i for i, line in enumerate(lines) if _TOP_KEY.match(line)]
     if not starts or any(_content(line) for line in lines[: starts[0]]):
         return None
+    if len(starts) > MAX_PIECES:
+        return None
     pieces = _Pieces(lines, Budget(limits), parser)
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        pieces.section(start, end)
+        if not pieces.section(start, end):
+            return None
     return pieces.out if pieces.failed else None
 
 
@@ -235,8 +241,10 @@ class _Pieces:
         self.parser = parser
         self.out = Built(data={}, lines={(): 1})
         self.failed = False
+        self.pieces = 0
 
-    def section(self, start: int, end: int) -> None:
+    def section(self, start: int, end: int) -> bool:
+        """Read the section at ``lines[start:end]``; False when it has too many items."""
         match = _TOP_KEY.match(self.lines[start])
         assert match is not None
         key = match.group(1)
@@ -244,16 +252,20 @@ class _Pieces:
             first = self.out.lines.get((key,), 0)
             text = f"duplicate key (first at line {first})"
             self.out.problems.append(Problem(start + 1, (key,), text))
-            return
+            return True
         items = _item_starts(self.lines, start, end)
         if items is None:
             self._piece(start, end, key, None)
-            return
+            return True
+        self.pieces += len(items)
+        if self.pieces > MAX_PIECES:
+            return False
         self.out.data[key] = []
         self.out.lines[(key,)] = start + 1
         for index, item_start in enumerate(items):
             item_end = items[index + 1] if index + 1 < len(items) else end
             self._piece(item_start, item_end, key, index)
+        return True
 
     def _piece(self, start: int, end: int, key: str, index: int | None) -> None:
         """Parse ``lines[start:end]``: the whole section ``key``, or its item ``index``."""
