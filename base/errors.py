@@ -32,7 +32,7 @@ Every error renders as one line (``str(err)``); the CLI prints it and exits with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 class EgovnetError(Exception):
@@ -78,6 +78,15 @@ class InventoryErrors(EgovnetError, ValueError):
         first = str(errors[0]) if errors else "no errors"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+    def to_json(self) -> dict[str, object]:
+        """What ``--json`` prints for a broken inventory, the same from every command."""
+        return {
+            "valid": False,
+            "count": len(self.errors),
+            # a location may say more (a ledger's sheet and column): every field of it
+            "errors": [{**asdict(e.location), "message": e.message} for e in self.errors],
+        }
 
 
 class SecretMissingError(EgovnetError, LookupError):

@@ -8,13 +8,15 @@ split across files (e.g. ``devices:`` in ``devices-core.yaml`` and ``devices-acc
     snmp_profiles:        list           (SnmpProfile)
     credential_profiles:  list           (CredentialProfile)
     sites / devices / links / systems:   lists
+
+Which files are read is :mod:`inventory.files`'s rule; what YAML they may hold, and the
+bounds on it, :mod:`inventory.yamlbuild`'s. Both are written out in docs/engineer.md.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,8 +25,13 @@ from pydantic import BaseModel, ValidationError
 from base.errors import InventoryError, InventoryErrors, SourceLocation
 
 from .catalog import Inventory
+from .checking import Unvalidated
+from .files import inventory_files
 from .models import CredentialProfile, Device, Link, Policy, Profile, Site, SnmpProfile, System
-from .yamlsource import Located, PathKey, load_located
+from .schema_messages import message
+from .validate import cross_check
+from .yamlbuild import UNRESOLVED
+from .yamlsource import Located, PathKey, Unreadable, read_located
 
 LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "snmp_profiles": SnmpProfile,
@@ -62,6 +69,8 @@ class Parsed:
 
     singles: dict[str, tuple[BaseModel, Located, PathKey]]
     items: dict[str, list[tuple[BaseModel, Located, PathKey]]]
+    unvalidated: Unvalidated = field(default_factory=Unvalidated)
+    broken_singles: set[str] = field(default_factory=set)
 
 
 def default_inventory_path() -> Path:
@@ -83,82 +92,109 @@ def profile_path(name: str) -> Path:
 
 
 def load_inventory(path: Path | None = None) -> Inventory:
-    """Parse and validate; raise :class:`InventoryErrors` listing every problem found."""
-    from .validate import cross_check  # validate imports catalog types; keep the edge simple
+    """Parse and validate; raise :class:`InventoryErrors` listing every problem found.
 
+    Every file is read and every item checked against its model; the cross-reference
+    checks then run on the items that validated. Errors come sorted by file and line.
+    """
     root = path or default_inventory_path()
-    errors: list[InventoryError] = []
-    parsed = _parse_directory(root, errors)
-    if errors:
-        raise InventoryErrors(errors)
+    files, errors = inventory_files(root, _display)
+    parsed = Parsed(singles={}, items={name: [] for name in LIST_SECTIONS})
+    parsed.unvalidated.lost = bool(errors)
+    for file in files:
+        located, problems = read_located(file, _display(file))
+        errors.extend(problems)
+        if located.data is None and problems:
+            parsed.unvalidated.lost = True
+        _parse_file(located, parsed, errors)
     inventory = _assemble(root, parsed, errors)
-    errors.extend(cross_check(inventory))
+    errors.extend(cross_check(inventory, parsed.unvalidated))
     if errors:
-        errors.sort(key=lambda e: (e.location.file, e.location.line))
-        raise InventoryErrors(errors)
+        raise InventoryErrors(sorted_errors(errors))
     return inventory
 
 
-def _yaml_files(root: Path) -> Iterator[Path]:
-    if root.is_file():
-        yield root
-        return
-    if not root.is_dir():
-        raise InventoryErrors(
-            [InventoryError(SourceLocation(str(root), 1, "(path)"), "no such inventory directory")]
-        )
-    yield from sorted(p for p in root.iterdir() if p.suffix in {".yaml", ".yml"})
+def sorted_errors(errors: list[InventoryError]) -> list[InventoryError]:
+    """By file, then line, then field; the same error found twice is reported once."""
+    unique = {str(e): e for e in errors}
+    return sorted(
+        unique.values(), key=lambda e: (e.location.file, e.location.line, e.location.field)
+    )
 
 
 def _display(path: Path) -> str:
+    absolute = Path(os.path.abspath(path))  # not resolve(): a dangling link keeps its own name
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(absolute.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
 
-def _parse_directory(root: Path, errors: list[InventoryError]) -> Parsed:
-    parsed = Parsed(singles={}, items={name: [] for name in LIST_SECTIONS})
-    for file in _yaml_files(root):
-        try:
-            located = load_located(file, _display(file))
-        except InventoryError as exc:
-            errors.append(exc)
-            continue
-        if located.data is None:
-            continue
-        if not isinstance(located.data, dict):
-            errors.append(InventoryError(located.at(()), "a file must be a mapping of sections"))
-            continue
-        for section, value in located.data.items():
-            _parse_section(section, value, located, parsed, errors)
-    return parsed
+def _parse_file(located: Located, parsed: Parsed, errors: list[InventoryError]) -> None:
+    if located.data is None:
+        return
+    if not isinstance(located.data, dict):
+        errors.append(InventoryError(located.at(()), "a file must be a mapping of sections"))
+        return
+    for section, value in located.data.items():
+        _parse_section(section, value, located, parsed, errors)
 
 
 def _parse_section(
     section: str, value: Any, located: Located, parsed: Parsed, errors: list[InventoryError]
 ) -> None:
     path: PathKey = (section,)
+    if value is UNRESOLVED:  # its problem is reported; what it held is not known
+        parsed.unvalidated.lost = True
+        if section in SINGLE_SECTIONS:
+            parsed.broken_singles.add(section)
+        return
     if section in SINGLE_SECTIONS:
-        if section in parsed.singles:
+        if section in parsed.singles or section in parsed.broken_singles:
             errors.append(InventoryError(located.at(path), "section declared twice"))
             return
         model = _validate_model(SINGLE_SECTIONS[section], value, located, path, errors)
         if model is not None:
             parsed.singles[section] = (model, located, path)
+        else:
+            parsed.broken_singles.add(section)
         return
     if section not in LIST_SECTIONS:
         known = ", ".join([*SINGLE_SECTIONS, *LIST_SECTIONS])
         errors.append(InventoryError(located.at(path), f"unknown section (known: {known})"))
+        return
+    if value is None:  # ``devices:`` with nothing under it yet
         return
     if not isinstance(value, list):
         errors.append(InventoryError(located.at(path), "must be a list"))
         return
     for index, item in enumerate(value):
         item_path = (section, index)
+        if isinstance(item, Unreadable):
+            _remember_broken(section, item.fields, parsed.unvalidated)
+            parsed.unvalidated.devices_touched.update(item.words)
+            continue
+        if item is UNRESOLVED:
+            parsed.unvalidated.lost = True
+            continue
         model = _validate_model(LIST_SECTIONS[section], item, located, item_path, errors)
         if model is not None:
             parsed.items[section].append((model, located, item_path))
+        elif isinstance(item, dict):
+            _remember_broken(section, item, parsed.unvalidated)
+
+
+def _remember_broken(section: str, item: dict[str, Any], skip: Unvalidated) -> None:
+    """Note an item that did not validate, so references to it are not reported again."""
+    skip.add(KIND_OF_SECTION[section], item.get(ITEM_KEYS[section]))
+    if section == "devices":
+        skip.devices_touched.add(str(item.get("name")))
+        skip.sites_touched.add(str(item.get("site")))
+    elif section == "links":
+        for side in ("a", "b"):
+            end = item.get(side)
+            if isinstance(end, dict):
+                skip.devices_touched.add(str(end.get("device")))
 
 
 def _validate_model(
@@ -168,22 +204,11 @@ def _validate_model(
         return model.model_validate(value)
     except ValidationError as exc:
         for err in exc.errors():
-            sub: PathKey = (*path, *err["loc"])
-            errors.append(InventoryError(located.at(sub), _message(err)))
+            if err.get("input") is UNRESOLVED:
+                continue  # the alias is reported as such
+            where, text = message(path, err)
+            errors.append(InventoryError(located.at(where), text))
         return None
-
-
-def _message(err: Any) -> str:
-    kind = err.get("type", "")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    text = str(err.get("msg", "invalid value"))
-    value = err.get("input")
-    if kind not in {"missing"} and not isinstance(value, dict | list):
-        text += f" (got {value!r})"
-    return text
 
 
 def _assemble(root: Path, parsed: Parsed, errors: list[InventoryError]) -> Inventory:
@@ -214,9 +239,10 @@ def _assemble(root: Path, parsed: Parsed, errors: list[InventoryError]) -> Inven
         policy = policy_model
         sources[("policy", "policy")] = (located, path)
     else:
-        errors.append(
-            InventoryError(SourceLocation(_display(root), 1, "policy"), "no policy section found")
-        )
+        parsed.unvalidated.policy = True
+        if "policy" not in parsed.broken_singles and not parsed.unvalidated.lost:
+            where = SourceLocation(_display(root), 1, "policy")
+            errors.append(InventoryError(where, "no policy section found"))
     profile = Profile(name=root.name if root.is_dir() else root.stem)
     if "profile" in parsed.singles:
         profile_model = parsed.singles["profile"][0]

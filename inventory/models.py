@@ -7,6 +7,8 @@ these typed models; nothing downstream reads the YAML. Conventions:
   the *site* a circuit serves is the site of its ``b`` device.
 * Rates are committed carrier rates in Mbps; ports are usually faster.
 * Secrets are referenced by environment-variable name (``*_env``), never held.
+* Numbers and flags are strict: ``true``, ``"50"`` or ``20.0`` is no integer rate, ``"yes"``
+  no flag (YAML's own ``yes``/``true`` are booleans already).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=63)]
 EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]
+MAX_MBPS = 1_000_000  # 1 Tbit/s: a larger rate is a typo
+Ratio = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
@@ -104,7 +108,7 @@ class Site(Strict):
     name: str = Field(min_length=1, description="Chinese name, e.g. 龙归镇")
     tier: Tier
     parent: Slug | None = None
-    important: bool = Field(False, description="must be dual-homed (重要用户单位双归)")
+    important: StrictBool = Field(False, description="must be dual-homed (重要用户单位双归)")
     address: str | None = None
     lan_prefix: ipaddress.IPv4Network | None = Field(
         None, description="the site's user/server LAN; its first host is the site gateway"
@@ -150,41 +154,41 @@ class Link(Strict):
     plane: Plane
     a: LinkEnd
     b: LinkEnd
-    committed_mbps: int = Field(gt=0, description="carrier committed rate")
-    port_mbps: int | None = Field(None, gt=0)
+    committed_mbps: StrictInt = Field(gt=0, le=MAX_MBPS, description="carrier committed rate")
+    port_mbps: StrictInt | None = Field(None, gt=0, le=MAX_MBPS)
     carrier: str | None = None
     circuit_id: str | None = None
 
 
 class TierPolicy(Strict):
-    baseline_mbps: int | None = Field(None, gt=0)
-    target_mbps: int | None = Field(None, gt=0)
-    dual_homed: bool = False
+    baseline_mbps: StrictInt | None = Field(None, gt=0, le=MAX_MBPS)
+    target_mbps: StrictInt | None = Field(None, gt=0, le=MAX_MBPS)
+    dual_homed: StrictBool = False
 
 
 class PlanPolicy(Strict):
-    baseline_year: int = 2021
-    target_year: int = 2025
-    year_in_force: int = 2025
-    migration_baseline_ratio: float = Field(0.8, ge=0, le=1)
-    migration_target_ratio: float = Field(1.0, ge=0, le=1)
-    coverage_target_ratio: float = Field(1.0, ge=0, le=1)
+    baseline_year: StrictInt = 2021
+    target_year: StrictInt = 2025
+    year_in_force: StrictInt = 2025
+    migration_baseline_ratio: Ratio = 0.8
+    migration_target_ratio: Ratio = 1.0
+    coverage_target_ratio: Ratio = 1.0
 
 
 class RedundancyPolicy(Strict):
-    core_devices: int = Field(2, ge=1)
-    core_interconnect_links: int = Field(2, ge=1)
-    city_uplinks: int = Field(2, ge=1)
-    important_dual_homed: bool = True
+    core_devices: StrictInt = Field(2, ge=1)
+    core_interconnect_links: StrictInt = Field(2, ge=1)
+    city_uplinks: StrictInt = Field(2, ge=1)
+    important_dual_homed: StrictBool = True
 
 
 class ManagementPolicy(Strict):
     syslog_servers: list[ipaddress.IPv4Address] = Field(default_factory=list)
     ntp_servers: list[ipaddress.IPv4Address] = Field(default_factory=list)
     banner: str = "Authorized access only."
-    idle_timeout_minutes: int = Field(10, ge=1, le=10)
-    login_failures_before_lock: int = Field(5, ge=1, le=5)
-    lockout_minutes: int = Field(10, ge=1)
+    idle_timeout_minutes: StrictInt = Field(10, ge=1, le=10)
+    login_failures_before_lock: StrictInt = Field(5, ge=1, le=5)
+    lockout_minutes: StrictInt = Field(10, ge=1)
 
 
 class RoutingPolicy(Strict):
@@ -194,15 +198,15 @@ class RoutingPolicy(Strict):
     repaired or rebooted path is taken again (the lab sets hello 1 s / dead 4 s and fast SPF).
     """
 
-    bfd_interval_ms: int = Field(100, ge=10, le=60000)
-    bfd_multiplier: int = Field(3, ge=2, le=255)
-    ospf_hello_seconds: int | None = Field(None, ge=1, le=65535)
-    ospf_dead_seconds: int | None = Field(None, ge=1, le=65535)
-    ospf_retransmit_seconds: int | None = Field(None, ge=1, le=65535)
+    bfd_interval_ms: StrictInt = Field(100, ge=10, le=60000)
+    bfd_multiplier: StrictInt = Field(3, ge=2, le=255)
+    ospf_hello_seconds: StrictInt | None = Field(None, ge=1, le=65535)
+    ospf_dead_seconds: StrictInt | None = Field(None, ge=1, le=65535)
+    ospf_retransmit_seconds: StrictInt | None = Field(None, ge=1, le=65535)
     #: SPF throttle: delay, initial hold, maximum hold (ms)
-    spf_throttle_ms: tuple[int, int, int] | None = None
-    lsa_throttle_ms: int | None = Field(None, ge=0)
-    lsa_min_arrival_ms: int | None = Field(None, ge=0)
+    spf_throttle_ms: tuple[StrictInt, StrictInt, StrictInt] | None = None
+    lsa_throttle_ms: StrictInt | None = Field(None, ge=0)
+    lsa_min_arrival_ms: StrictInt | None = Field(None, ge=0)
 
 
 class Policy(Strict):
@@ -222,9 +226,9 @@ class SnmpProfile(Strict):
     priv_protocol: Annotated[str, Field(pattern=r"^(AES|AES-256|DES)$")] | None = None
     priv_key_env: EnvName | None = None
     community_env: EnvName | None = None
-    port: int = Field(161, gt=0, lt=65536)
-    timeout_seconds: float = Field(2.0, gt=0)
-    retries: int = Field(1, ge=0)
+    port: StrictInt = Field(161, gt=0, lt=65536)
+    timeout_seconds: StrictFloat = Field(2.0, gt=0, le=3600, allow_inf_nan=False)
+    retries: StrictInt = Field(1, ge=0, le=10)
 
 
 class CredentialProfile(Strict):
@@ -237,7 +241,7 @@ class CredentialProfile(Strict):
 class Mlps(Strict):
     """等保 record of one system."""
 
-    level: int = Field(ge=1, le=5)
+    level: StrictInt = Field(ge=1, le=5)
     filing_number: str | None = None
     last_assessment: date | None = None
     next_due: date | None = None
@@ -251,7 +255,7 @@ class MigrationTarget(Strict):
 class Migration(Strict):
     strategy: MigrationStrategy
     status: MigrationStatus
-    wave: int | None = Field(None, ge=0)
+    wave: StrictInt | None = Field(None, ge=0)
     depends_on: list[Slug] = Field(default_factory=list)
     target: MigrationTarget | None = None
     planned_cutover: date | None = None

@@ -9,10 +9,38 @@ Values are never logged: :class:`Secret` hides itself in ``repr`` and ``str``.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from base.errors import SecretMissingError
+
+#: Sections whose every value is about a secret: their values are never echoed in errors.
+SECRET_SECTIONS = frozenset({"snmp_profiles", "credential_profiles"})
+_SECRET_FIELD = re.compile(
+    r"(?:^|_)(?:password|passwd|secret|community|token|passphrase|psk|key)(?:_|$)|_env$",
+    re.IGNORECASE,
+)
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+def holds_secret(path: Sequence[str | int]) -> bool:
+    """Whether a value at ``path`` holds or names a secret, so no message may show it."""
+    return any(
+        isinstance(part, str) and (part in SECRET_SECTIONS or _SECRET_FIELD.search(part))
+        for part in path
+    )
+
+
+def looks_like_secret(value: str) -> bool:
+    """A value written where a variable *name* belongs that looks like the secret itself."""
+    if _ENV_NAME.match(value):
+        return False
+    if re.search(r"[^A-Za-z0-9_]", value):
+        return True
+    has_digit = any(c.isdigit() for c in value)
+    return has_digit and any(c.islower() for c in value) and any(c.isupper() for c in value)
 
 
 @dataclass(frozen=True)

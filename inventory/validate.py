@@ -1,50 +1,55 @@
-"""Cross-reference checks over a parsed inventory: every problem, each with its location."""
+"""Cross-reference checks over a parsed inventory: every problem, each with its location.
+
+They run on the items that validated on their own; :class:`~inventory.checking.Unvalidated`
+names the others so that a reference to a broken item is not reported a second time.
+"""
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from base.errors import InventoryError
 
+from . import address_checks, site_checks
 from .catalog import Inventory
+from .checking import Check, Unvalidated, err
 from .models import LinkEnd, Role
 
 
-def cross_check(inv: Inventory) -> list[InventoryError]:
-    errors: list[InventoryError] = []
-    for check in (
-        _sites,
+def cross_check(inv: Inventory, skip: Unvalidated | None = None) -> list[InventoryError]:
+    unvalidated = skip or Unvalidated()
+    checks: tuple[Check, ...] = (
+        site_checks.parents,
+        site_checks.parent_cycles,
         _devices,
         _links,
-        _addresses,
-        _tiers_have_policy,
-        _dual_homing,
+        address_checks.usable_addresses,
+        address_checks.lan_addresses,
+        address_checks.unique_addresses,
+        address_checks.link_subnets,
+        site_checks.tiers_have_policy,
+        site_checks.dual_homing,
         _profiles,
         _systems,
-    ):
-        errors.extend(check(inv))
+    )
+    errors: list[InventoryError] = []
+    for check in checks:
+        errors.extend(check(inv, unvalidated))
     return errors
 
 
-def _err(inv: Inventory, kind: str, key: str, *sub: str | int, msg: str) -> InventoryError:
-    return InventoryError(inv.location(kind, key, *sub), msg)
+def _devices(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
+    def known(kind: str, ident: str, table: dict[str, object]) -> bool:
+        return ident in table or skip.has(kind, ident)
 
-
-def _sites(inv: Inventory) -> Iterator[InventoryError]:
-    for site in inv.sites:
-        if site.parent is not None and site.parent not in inv.site_by_id:
-            yield _err(inv, "site", site.id, "parent", msg=f"unknown site {site.parent!r}")
-        if site.parent == site.id:
-            yield _err(inv, "site", site.id, "parent", msg="a site cannot be its own parent")
-
-
-def _devices(inv: Inventory) -> Iterator[InventoryError]:
+    profiles: dict[str, object] = dict(inv.snmp_profile_by_name)
+    credentials: dict[str, object] = dict(inv.credential_profile_by_name)
+    sites: dict[str, object] = dict(inv.site_by_id)
     for dev in inv.devices:
-        if dev.site not in inv.site_by_id:
-            yield _err(inv, "device", dev.name, "site", msg=f"unknown site {dev.site!r}")
-        if dev.snmp_profile not in inv.snmp_profile_by_name:
-            yield _err(
+        if not known("site", dev.site, sites):
+            yield err(inv, "device", dev.name, "site", msg=f"unknown site {dev.site!r}")
+        if not known("snmp_profile", dev.snmp_profile, profiles):
+            yield err(
                 inv,
                 "device",
                 dev.name,
@@ -52,8 +57,8 @@ def _devices(inv: Inventory) -> Iterator[InventoryError]:
                 msg=f"unknown SNMP profile {dev.snmp_profile!r}",
             )
         legacy = dev.legacy_snmp_profile
-        if legacy is not None and legacy not in inv.snmp_profile_by_name:
-            yield _err(
+        if legacy is not None and not known("snmp_profile", legacy, profiles):
+            yield err(
                 inv,
                 "device",
                 dev.name,
@@ -61,8 +66,8 @@ def _devices(inv: Inventory) -> Iterator[InventoryError]:
                 msg=f"unknown SNMP profile {legacy!r}",
             )
         cred = dev.credential_profile
-        if cred is not None and cred not in inv.credential_profile_by_name:
-            yield _err(
+        if cred is not None and not known("credential_profile", cred, credentials):
+            yield err(
                 inv,
                 "device",
                 dev.name,
@@ -72,7 +77,7 @@ def _devices(inv: Inventory) -> Iterator[InventoryError]:
         seen: set[str] = set()
         for index, iface in enumerate(dev.interfaces):
             if iface.name in seen:
-                yield _err(
+                yield err(
                     inv,
                     "device",
                     dev.name,
@@ -84,124 +89,82 @@ def _devices(inv: Inventory) -> Iterator[InventoryError]:
             seen.add(iface.name)
 
 
-def _links(inv: Inventory) -> Iterator[InventoryError]:
+def _links(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
     used: dict[tuple[str, str], str] = {}
+    circuits: dict[str, str] = {}
     for link in inv.links:
-        for side in ("a", "b"):
-            end: LinkEnd = getattr(link, side)
-            dev = inv.device_by_name.get(end.device)
-            if dev is None:
-                yield _err(
-                    inv, "link", link.id, side, "device", msg=f"unknown device {end.device!r}"
-                )
-                continue
-            if dev.interface(end.interface) is None:
-                yield _err(
-                    inv,
-                    "link",
-                    link.id,
-                    side,
-                    "interface",
-                    msg=f"device {end.device!r} has no interface {end.interface!r}",
-                )
-            other = used.get((end.device, end.interface))
-            if other is not None:
-                yield _err(
-                    inv,
-                    "link",
-                    link.id,
-                    side,
-                    "interface",
-                    msg=f"{end.device} {end.interface} is already used by link {other!r}",
-                )
-            used[(end.device, end.interface)] = link.id
-        if link.a.device == link.b.device:
-            yield _err(inv, "link", link.id, "b", "device", msg="both ends on the same device")
-        if link.a.address and link.b.address and link.a.address.network != link.b.address.network:
-            yield _err(
+        if (link.a.device, link.a.interface) == (link.b.device, link.b.interface):
+            yield err(
                 inv,
                 "link",
                 link.id,
                 "b",
-                "address",
-                msg=f"{link.b.address} is outside the a end's subnet {link.a.address.network}",
+                "interface",
+                msg=(
+                    f"both ends are {link.b.device} {link.b.interface}: a link joins two "
+                    "different interfaces"
+                ),
             )
-
-
-def _addresses(inv: Inventory) -> Iterator[InventoryError]:
-    owners: dict[ipaddress.IPv4Address, str] = {}
-
-    def claim(addr: ipaddress.IPv4Address, owner: str) -> str | None:
-        previous = owners.get(addr)
-        if previous is None:
-            owners[addr] = owner
-        return previous
-
-    for dev in inv.devices:
-        for field_name in ("mgmt_address", "loopback"):
-            addr = getattr(dev, field_name)
-            if addr is None:
-                continue
-            previous = claim(addr, f"{dev.name}.{field_name}")
-            if previous is not None:
-                yield _err(
-                    inv,
-                    "device",
-                    dev.name,
-                    field_name,
-                    msg=f"duplicate address {addr} (also {previous})",
-                )
-    for link in inv.links:
-        for side in ("a", "b"):
-            end: LinkEnd = getattr(link, side)
-            if end.address is None:
-                continue
-            previous = claim(end.address.ip, f"{link.id}.{side}")
-            if previous is not None:
-                yield _err(
+            ends: tuple[str, ...] = ("a",)
+        else:
+            ends = ("a", "b")
+            if link.a.device == link.b.device:
+                yield err(inv, "link", link.id, "b", "device", msg="both ends on the same device")
+        for side in ends:
+            yield from _link_end(inv, skip, link.id, side=side, end=getattr(link, side), used=used)
+        if link.circuit_id is not None:
+            other = circuits.setdefault(link.circuit_id, link.id)
+            if other != link.id:
+                first = inv.location("link", other, "circuit_id")
+                yield err(
                     inv,
                     "link",
                     link.id,
-                    side,
-                    "address",
-                    msg=f"duplicate address {end.address.ip} (also {previous})",
+                    "circuit_id",
+                    msg=(
+                        f"circuit {link.circuit_id!r} is also link {other!r} "
+                        f"({first.file}:{first.line}): one carrier circuit is one link"
+                    ),
                 )
 
 
-def _tiers_have_policy(inv: Inventory) -> Iterator[InventoryError]:
-    reported: set[str] = set()
-    for site in inv.sites:
-        if site.tier not in inv.policy.tiers and site.tier.value not in reported:
-            reported.add(site.tier.value)
-            yield _err(
-                inv,
-                "site",
-                site.id,
-                "tier",
-                msg=f"tier {site.tier.value!r} has no entry in policy.tiers",
-            )
+def _link_end(
+    inv: Inventory,
+    skip: Unvalidated,
+    link_id: str,
+    *,
+    side: str,
+    end: LinkEnd,
+    used: dict[tuple[str, str], str],
+) -> Iterator[InventoryError]:
+    dev = inv.device_by_name.get(end.device)
+    if dev is None:
+        if not skip.has("device", end.device):
+            yield err(inv, "link", link_id, side, "device", msg=f"unknown device {end.device!r}")
+        return
+    if dev.interface(end.interface) is None:
+        yield err(
+            inv,
+            "link",
+            link_id,
+            side,
+            "interface",
+            msg=f"device {end.device!r} has no interface {end.interface!r}",
+        )
+    other = used.get((end.device, end.interface))
+    if other is not None:
+        yield err(
+            inv,
+            "link",
+            link_id,
+            side,
+            "interface",
+            msg=f"{end.device} {end.interface} is already used by link {other!r}",
+        )
+    used[(end.device, end.interface)] = link_id
 
 
-def _dual_homing(inv: Inventory) -> Iterator[InventoryError]:
-    for site in inv.sites:
-        if not site.important:
-            continue
-        uplinks = inv.uplinks_of_site(site.id)
-        upstream = {lk.a.device for lk in uplinks}
-        if len(uplinks) < 2 or len(upstream) < 2:
-            yield _err(
-                inv,
-                "site",
-                site.id,
-                "important",
-                msg=(
-                    f"important site {site.name} must be dual-homed: it has {len(uplinks)} "
-                    f"uplink(s) to {len(upstream)} upstream device(s)"
-                ),
-            )
-
-
-def _profiles(inv: Inventory) -> Iterator[InventoryError]:
+def _profiles(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
     for prof in inv.snmp_profiles:
         if prof.version == "v3":
             for needed in (
@@ -212,7 +175,7 @@ def _profiles(inv: Inventory) -> Iterator[InventoryError]:
                 "priv_key_env",
             ):
                 if getattr(prof, needed) is None:
-                    yield _err(
+                    yield err(
                         inv,
                         "snmp_profile",
                         prof.name,
@@ -220,19 +183,19 @@ def _profiles(inv: Inventory) -> Iterator[InventoryError]:
                         msg="required for SNMPv3 authPriv (等保: no noAuth/authNoPriv)",
                     )
         elif prof.community_env is None:
-            yield _err(inv, "snmp_profile", prof.name, "community_env", msg="required for v2c")
+            yield err(inv, "snmp_profile", prof.name, "community_env", msg="required for v2c")
 
 
-def _systems(inv: Inventory) -> Iterator[InventoryError]:
+def _systems(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
     for system in inv.systems:
         dept = inv.site_by_id.get(system.department)
-        if dept is None:
-            yield _err(
+        if dept is None and not skip.has("site", system.department):
+            yield err(
                 inv, "system", system.id, "department", msg=f"unknown site {system.department!r}"
             )
         for index, dep in enumerate(system.migration.depends_on):
-            if dep not in inv.system_by_id:
-                yield _err(
+            if dep not in inv.system_by_id and not skip.has("system", dep):
+                yield err(
                     inv,
                     "system",
                     system.id,
@@ -244,9 +207,12 @@ def _systems(inv: Inventory) -> Iterator[InventoryError]:
         for index, host in enumerate(system.hosts):
             dev = inv.device_by_name.get(host)
             if dev is None:
-                yield _err(inv, "system", system.id, "hosts", index, msg=f"unknown device {host!r}")
+                if not skip.has("device", host):
+                    yield err(
+                        inv, "system", system.id, "hosts", index, msg=f"unknown device {host!r}"
+                    )
             elif dev.role is not Role.server:
-                yield _err(
+                yield err(
                     inv,
                     "system",
                     system.id,
@@ -256,7 +222,7 @@ def _systems(inv: Inventory) -> Iterator[InventoryError]:
                 )
         mlps = system.mlps
         if mlps.last_assessment and mlps.next_due and mlps.next_due < mlps.last_assessment:
-            yield _err(
+            yield err(
                 inv,
                 "system",
                 system.id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
+from base.errors import InventoryErrors
 from egovnet.settings import Settings
 
 console = Console(emoji=False)
@@ -60,3 +63,16 @@ def to_jsonable(value: Any) -> Any:
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, default=str))
     sys.stdout.write("\n")
+
+
+@contextmanager
+def errors_as_json(json_out: bool) -> Iterator[None]:
+    """With ``--json``, a broken inventory prints its errors as JSON on stdout, exit 2: the same
+    from every verb that reads one."""
+    try:
+        yield
+    except InventoryErrors as exc:
+        if not json_out:
+            raise
+        print_json(exc.to_json())
+        raise typer.Exit(exc.exit_code) from exc

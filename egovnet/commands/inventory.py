@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from base.atomic import write_text
-from base.errors import InventoryError, InventoryErrors
 from base.lang import Lang
 from egovnet import messages
 from egovnet.commands.common import (
@@ -18,6 +17,7 @@ from egovnet.commands.common import (
     ProfileOpt,
     StateDirOpt,
     console,
+    errors_as_json,
     print_json,
     settings,
 )
@@ -30,16 +30,6 @@ from inventory.views import InventorySummary, summarize
 
 if TYPE_CHECKING:
     from topology.discovery.crawl import FoundDevice
-
-
-def error_record(err: InventoryError) -> dict[str, object]:
-    loc = err.location
-    record: dict[str, object] = {"file": loc.file, "line": loc.line, "field": loc.field}
-    for extra in ("sheet", "column"):  # a ledger's cell (inventory.ledger.reader.CellLocation)
-        if getattr(loc, extra, None):
-            record[extra] = getattr(loc, extra)
-    record["message"] = err.message
-    return record
 
 
 app = typer.Typer(
@@ -62,13 +52,8 @@ def validate(
 
     Example: egovnet inventory validate inventory/district
     """
-    try:
+    with errors_as_json(json_out):
         inv = _load(path, inventory, profile)
-    except InventoryErrors as exc:
-        if json_out:
-            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
-            raise typer.Exit(exc.exit_code) from exc
-        raise
     summary = summarize(inv)
     if json_out:
         print_json({"valid": True, "root": str(inv.root), "counts": summary.counts})
@@ -91,7 +76,9 @@ def show(
 
     Example: egovnet inventory show --profile lab --json
     """
-    summary = summarize(_load(path, inventory, profile))
+    with errors_as_json(json_out):
+        inv = _load(path, inventory, profile)
+    summary = summarize(inv)
     if json_out:
         print_json(summary)
         return
@@ -231,13 +218,8 @@ def import_xlsx(
     """
     from inventory.ledger.importer import import_ledger
 
-    try:
+    with errors_as_json(json_out):
         inv = import_ledger(ledger, out)
-    except InventoryErrors as exc:
-        if json_out:
-            print_json({"valid": False, "errors": [error_record(e) for e in exc.errors]})
-            raise typer.Exit(exc.exit_code) from exc
-        raise
     summary = summarize(inv)
     if json_out:
         print_json({"valid": True, "root": str(out), "counts": summary.counts})

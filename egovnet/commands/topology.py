@@ -18,6 +18,7 @@ from egovnet.commands.common import (
     StateDirOpt,
     console,
     err_console,
+    errors_as_json,
     print_json,
     settings,
 )
@@ -77,7 +78,8 @@ def check(
 
     Example: egovnet topology check --profile district --min-severity should
     """
-    inv = _load(path, inventory, profile)
+    with errors_as_json(json_out):
+        inv = _load(path, inventory, profile)
     report = run_check(inv)
     shown = [
         v for v in report.violations if SEVERITY_ORDER[v.severity] <= SEVERITY_ORDER[min_severity]
