@@ -47,8 +47,8 @@ def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, object]]:
         yield prefix, value
 
 
-def holds_list(key: str) -> bool:
-    """Whether the field at ``policy.management.ntp_servers``-style ``key`` is a list."""
+def _annotation(key: str) -> Any:
+    """The type of the field at ``policy.management.ntp_servers``-style ``key`` (None: unknown)."""
     root, *rest = key.split(".")
     annotation: Any = ROOTS.get(root)
     for part in rest:
@@ -56,17 +56,45 @@ def holds_list(key: str) -> bool:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(part)
             if field is None:
-                return False
+                return None
             annotation = field.annotation
         elif typing.get_origin(annotation) is dict:
             annotation = typing.get_args(annotation)[1]
         else:
-            return False
-    return typing.get_origin(_unwrap(annotation)) in (list, tuple)
+            return None
+    return _unwrap(annotation)
+
+
+def holds_list(key: str) -> bool:
+    """Whether the field at ``key`` is a list."""
+    return typing.get_origin(_annotation(key)) in (list, tuple)
+
+
+_TRUE = frozenset({"true", "yes", "y", "1", "是"})
+_FALSE = frozenset({"false", "no", "n", "0", "否"})
+
+
+def _number(text: str, annotation: Any) -> object:
+    """Numbers and yes/no stored as text become what the field is (the inventory's models are
+    strict); anything else stays text, for the model to report at its cell."""
+    annotation = _unwrap(annotation)
+    if annotation is bool:
+        word = text.lower()
+        return True if word in _TRUE else False if word in _FALSE else text
+    try:
+        if annotation is int:
+            return int(text)
+        if annotation is float:
+            return float(text)
+    except ValueError:
+        pass
+    return text
 
 
 def _unwrap(annotation: Any) -> Any:
-    """``X | None`` -> ``X``."""
+    """``X | None`` -> ``X``; ``Annotated[X, ...]`` (StrictInt) -> ``X``."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1:
@@ -76,11 +104,14 @@ def _unwrap(annotation: Any) -> Any:
 
 def cell_value(key: str, raw: object) -> object:
     """What a settings cell means: lists split, text trimmed, numbers and booleans kept."""
+    annotation = _annotation(key)
     if isinstance(raw, str):
         text = raw.strip()
-        if holds_list(key):
-            return [item for item in ITEM_SEPARATORS.split(fold(text)) if item]
-        return text
+        if typing.get_origin(annotation) in (list, tuple):
+            items = [item for item in ITEM_SEPARATORS.split(fold(text)) if item]
+            element = (typing.get_args(annotation) or (str,))[0]
+            return [_number(item, element) for item in items]
+        return _number(text, annotation)
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     return raw
