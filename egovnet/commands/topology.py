@@ -30,7 +30,6 @@ from inventory.catalog import Inventory
 from inventory.models import Device, Platform, Role
 from lab.guard import device_targets, require_lab_routes
 from topology.checks import check as run_check
-from topology.diagram import to_dot
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState, compare
 from topology.discovery.metrics import drift_metrics, to_exposition
 from topology.discovery.models import DeviceNeighbors
@@ -47,6 +46,7 @@ from topology.discovery.sources import (
 from topology.findings import SEVERITY_ORDER, CheckReport, Severity, Violation
 from topology.graph import build_network
 from topology.linkstate import open_source
+from topology.overview import drawings
 from topology.render import Format, render
 from topology.whatif import RankRow, WhatIfResult, rank_single_failures, resolve, what_if
 
@@ -114,10 +114,17 @@ def check(
     raise typer.Exit(0 if report.passed else 1)
 
 
+#: Info findings listed one per row up to this many; past it (a city) one row per rule.
+INFO_ROWS = 100
+
+
 def _print_check(report: CheckReport, shown: list[Violation]) -> None:
     table = Table(title=f"Topology check: {report.profile} ({report.inventory})")
     for col in ("severity", "rule", "sites affected", "links / devices", "finding"):
         table.add_column(col, overflow="fold")
+    info = [v for v in shown if v.severity is Severity.info]
+    if len(info) > INFO_ROWS:
+        shown = [v for v in shown if v.severity is not Severity.info]
     for v in shown:
         names = [s.name for s in v.sites]
         sites = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
@@ -128,7 +135,17 @@ def _print_check(report: CheckReport, shown: list[Violation]) -> None:
             "\n".join([*v.links, *v.devices]),
             v.message,
         )
-    if shown:
+    if len(info) > INFO_ROWS:
+        for rule in sorted({v.rule for v in info}):
+            same = [v for v in info if v.rule == rule]
+            table.add_row(
+                f"[{SEVERITY_STYLE[Severity.info]}]info[/]",
+                rule,
+                f"{len(same)} findings",
+                "",
+                f"{same[0].message}; ... (all of them: --json)",
+            )
+    if shown or info:
         console.print(table)
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Severity)
     verdict = "[green]must-rules pass[/green]" if report.passed else "[bold red]must-rules FAIL[/]"
@@ -509,7 +526,10 @@ def _seen(verdict: str, seen: list[str]) -> str:
 
 @app.command()
 def draw(  # noqa: PLR0917 - typer options
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (a directory with --per-district)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="svg, png or dot.")] = Format.svg,
     live: Annotated[
         str | None,
@@ -523,6 +543,20 @@ def draw(  # noqa: PLR0917 - typer options
         bool, typer.Option("--violations/--no-violations", help="Highlight check violations.")
     ] = True,
     max_row: Annotated[int, typer.Option("--max-row", help="Departments per row.")] = 11,
+    district: Annotated[
+        str | None,
+        typer.Option("--district", help="Draw one district: its code (qj), core site or name."),
+    ] = None,
+    overview: Annotated[
+        bool,
+        typer.Option("--overview", help="Draw the districts and their core pairs, with counts."),
+    ] = False,
+    per_district: Annotated[
+        bool,
+        typer.Option(
+            "--per-district", help="Write overview.FMT and district-CODE.FMT into --out DIR."
+        ),
+    ] = False,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     json_out: JsonOpt = False,
@@ -530,27 +564,57 @@ def draw(  # noqa: PLR0917 - typer options
     """Draw the network with Graphviz (svg, png or dot).
 
     Tiers as ranks (cloud and cores on top, villages at the bottom), planes A/B in two
-    colours, committed rates on the links, violations and (--live) down links highlighted.
+    colours, committed rate, carrier and circuit id on the links, dual-homed sites with a
+    double border, violations and (--live) down links highlighted. A city (several
+    districts) is drawn as an --overview plus one drawing per district.
 
     Example: egovnet topology draw --profile district --format svg --out docs/img/district.svg
+
+    Example: egovnet topology draw -i /tmp/city --per-district --out /tmp/city-drawings
     """
-    if out is None and fmt is not Format.dot:
-        raise TopologyError(f"--out FILE is needed for --format {fmt.value}")
+    if out is None and (fmt is not Format.dot or per_district):
+        raise TopologyError(f"--out {'DIR' if per_district else 'FILE'} is needed here")
+    if district is not None and (overview or per_district):
+        raise TopologyError("--district draws one district: leave out --overview/--per-district")
     inv = _load(None, inventory, profile)
     net = build_network(inv)
     report = run_check(inv, net) if violations else None
     states = dict(open_source(live, inv).link_states()) if live else None
-    data = render(to_dot(net, report, states, max_row=max_row), fmt)
-    if out is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    _write_atomically(out, data)
+    dots = drawings(
+        net,
+        report,
+        states,
+        max_row,
+        district=district,
+        overview=overview,
+        per_district=per_district,
+    )
     down = sorted(k for k, v in (states or {}).items() if v.value == "down")
+    if out is None:
+        typer.echo("".join(dots.values()), nl=False)
+        return
+    files: list[Path] = []
+    with _progress() as progress:
+        task = progress.add_task("rendering with dot", total=len(dots))
+        for stem, dot_text in dots.items():
+            target = out / f"{stem}.{fmt.value}" if per_district else out
+            _write_atomically(target, render(dot_text, fmt))
+            files.append(target)
+            progress.advance(task)
     if json_out:
-        print_json({"out": str(out), "format": fmt.value, "bytes": len(data), "down_links": down})
+        print_json(
+            {
+                "out": str(out),
+                "format": fmt.value,
+                "files": [str(f) for f in files],
+                "bytes": sum(f.stat().st_size for f in files),
+                "down_links": down,
+            }
+        )
     else:
         extra = f", {len(down)} link(s) down" if states is not None else ""
-        console.print(f"wrote {out} ({fmt.value}, {len(net.devices)} devices{extra})")
+        shown = str(out) if len(files) == 1 else f"{len(files)} drawings into {out}"
+        console.print(f"wrote {shown} ({fmt.value}, {len(net.devices)} devices{extra})")
 
 
 def _write_atomically(out: Path, data: bytes) -> None:
