@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from base.errors import SourceLocation
 
@@ -49,6 +50,17 @@ class Circuit:
         if self.target_mbps is None:
             return 0
         return max(0, self.target_mbps - self.link.committed_mbps)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _group(items: Iterable[V], key: Callable[[V], K]) -> dict[K, list[V]]:
+    out: dict[K, list[V]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
 
 
 def migrated_ratio(systems: Iterable[System]) -> float:
@@ -118,16 +130,16 @@ class Inventory:
         return self.profile.platform_override or device.platform
 
     def devices_at(self, site_id: str) -> list[Device]:
-        return [d for d in self.devices if d.site == site_id]
+        return list(self._devices_by_site.get(site_id, ()))
 
     def devices_with_role(self, role: Role) -> list[Device]:
-        return [d for d in self.devices if d.role == role]
+        return list(self._devices_by_role.get(role, ()))
 
     def sites_in_tier(self, tier: Tier) -> list[Site]:
-        return [s for s in self.sites if s.tier == tier]
+        return list(self._sites_by_tier.get(tier, ()))
 
     def links_of(self, device_name: str) -> list[Link]:
-        return [lk for lk in self.links if device_name in (lk.a.device, lk.b.device)]
+        return list(self._links_by_device.get(device_name, ()))
 
     def served_site(self, link: Link) -> Site:
         """The site a link serves: the site of its downstream (b) end."""
@@ -135,8 +147,41 @@ class Inventory:
 
     def uplinks_of_site(self, site_id: str) -> list[Link]:
         """Links whose downstream end sits at ``site_id`` (its connections upward)."""
-        names = {d.name for d in self.devices_at(site_id)}
-        return [lk for lk in self.links if lk.b.device in names and lk.a.device not in names]
+        return list(self._uplinks_by_site.get(site_id, ()))
+
+    # --- indexes behind the lookups (built once: a city has thousands of each) ---------
+    @cached_property
+    def _devices_by_site(self) -> dict[str, list[Device]]:
+        return _group(self.devices, lambda d: d.site)
+
+    @cached_property
+    def _devices_by_role(self) -> dict[Role, list[Device]]:
+        return _group(self.devices, lambda d: d.role)
+
+    @cached_property
+    def _sites_by_tier(self) -> dict[Tier, list[Site]]:
+        return _group(self.sites, lambda s: s.tier)
+
+    @cached_property
+    def _links_by_device(self) -> dict[str, list[Link]]:
+        out: dict[str, list[Link]] = {}
+        for link in self.links:
+            out.setdefault(link.a.device, []).append(link)
+            if link.b.device != link.a.device:
+                out.setdefault(link.b.device, []).append(link)
+        return out
+
+    @cached_property
+    def _uplinks_by_site(self) -> dict[str, list[Link]]:
+        # a link is an uplink of its b end's site when its a end is elsewhere (or unknown:
+        # this also runs on inventories that failed validation)
+        site_of = {d.name: d.site for d in self.devices}
+        out: dict[str, list[Link]] = {}
+        for link in self.links:
+            down = site_of.get(link.b.device)
+            if down is not None and site_of.get(link.a.device) != down:
+                out.setdefault(down, []).append(link)
+        return out
 
     def tier_policy(self, tier: Tier) -> TierPolicy:
         return self.policy.tiers[tier]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from inventory.models import Device, LinkKind, Tier
+from inventory.models import Device, LinkKind, Role, Tier
 
 from .findings import CheckReport, Severity
 from .graph import Network
@@ -36,6 +36,7 @@ TIER_FILL = {
     Tier.village: "#fafafa",
 }
 FONT = "WenQuanYi Micro Hei"
+MAX_DEPTH = 6  # ranks of villages under a town
 EDGE_WIDTH = {
     LinkKind.core_interconnect: 3.0,
     LinkKind.uplink: 2.5,
@@ -101,12 +102,14 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _layout(net: Network, max_row: int) -> tuple[list[list[str]], list[list[str]]]:
+def _layout(
+    net: Network, max_row: int, drawn: frozenset[str]
+) -> tuple[list[list[str]], list[list[str]]]:
     """Device names per rank (top to bottom), and the columns of devices hanging off one
     upstream device (each town's villages, stacked under it one per rank)."""
     inv = net.inventory
     by_tier: dict[Tier, list[Device]] = {t: [] for t in Tier}
-    for dev in sorted(net.devices.values(), key=lambda d: d.name):
+    for dev in sorted((net.devices[n] for n in drawn), key=lambda d: d.name):
         by_tier[inv.site(dev.site).tier].append(dev)
     rows: list[list[str]] = []
     for group in (by_tier[Tier.city] + by_tier[Tier.cloud], by_tier[Tier.district_core]):
@@ -114,13 +117,19 @@ def _layout(net: Network, max_row: int) -> tuple[list[list[str]], list[list[str]
             rows.append([d.name for d in group])
     for tier in (Tier.department, Tier.town):
         rows.extend(_wrap([d.name for d in by_tier[tier]], max_row))
-    columns: dict[str, list[str]] = {}
+    under: dict[str, list[str]] = {}
     for dev in by_tier[Tier.village]:
         uplinks = inv.uplinks_of_site(dev.site)
-        columns.setdefault(uplinks[0].a.device if uplinks else "", []).append(dev.name)
-    depth = max((len(c) for c in columns.values()), default=0)
-    rows.extend([c[k] for c in columns.values() if k < len(c)] for k in range(depth))
-    return rows, [c for c in columns.values() if len(c) > 1]
+        under.setdefault(uplinks[0].a.device if uplinks else "", []).append(dev.name)
+    # a town's villages stack in a column under it, side by side columns past MAX_DEPTH
+    # (a city district's 20 villages in one column would make 20 ranks of long edges)
+    columns: list[list[str]] = []
+    for names in under.values():
+        width = -(-len(names) // MAX_DEPTH)
+        columns.extend(names[i::width] for i in range(width))
+    depth = max((len(c) for c in columns), default=0)
+    rows.extend([c[k] for c in columns if k < len(c)] for k in range(depth))
+    return rows, [c for c in columns if len(c) > 1]
 
 
 def _wrap(names: list[str], max_row: int) -> list[list[str]]:
@@ -131,23 +140,49 @@ def _wrap(names: list[str], max_row: int) -> list[list[str]]:
     return [names[i : i + size] for i in range(0, len(names), size)]
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What one drawing shows: its title, the devices drawn (default all) and the count
+    of servers left out, for the legend."""
+
+    title: str
+    devices: frozenset[str]
+    servers: int
+    context: frozenset[str] = frozenset()  # drawn for orientation, not counted (city cores)
+
+    @classmethod
+    def whole(cls, net: Network) -> Scope:
+        inv = net.inventory
+        servers = sum(1 for d in inv.devices if d.role is Role.server)
+        return cls(inv.profile.description or inv.profile.name, frozenset(net.devices), servers)
+
+
 def to_dot(
     net: Network,
     report: CheckReport | None = None,
     states: Mapping[str, LinkStatus] | None = None,
     max_row: int = 11,
+    scope: Scope | None = None,
 ) -> str:
     inv = net.inventory
+    scope = scope or Scope.whole(net)
+    drawn = scope.devices | scope.context
     marks = Highlights.of(net, report, states)
-    rows, columns = _layout(net, max_row)
+    rows, columns = _layout(net, max_row, drawn)
     rank = {name: i for i, row in enumerate(rows) for name in row}
-    title = inv.profile.description or inv.profile.name
+    links = [lk for lk in inv.links if lk.a.device in drawn and lk.b.device in drawn]
     status = ""
     if report is not None:
         status = "  |  check: " + ("must-rules pass" if report.passed else "MUST-RULES FAIL")
     if states is not None:
         status += f"  |  live: {len(marks.down_links)} link(s) down"
-    heading = f"{title}\n{len(net.devices)} devices, {len(inv.links)} links{status}"
+    counted = len(scope.devices)
+    heading = (
+        f"{scope.title}\n{counted} network devices, {len(links)} links{status}\n"
+        f"not drawn: {scope.servers} server(s) (inventory validate counts"
+        f" {counted + scope.servers} devices here)"
+        + (f"; {len(scope.context)} upstream device(s) drawn for context" if scope.context else "")
+    )
     out = [
         "graph topology {",
         f"  graph [rankdir=TB, newrank=true, nodesep=0.12, ranksep=0.8, splines=true,"
@@ -163,9 +198,9 @@ def to_dot(
     out.append("  " + " -- ".join(f"r{i}" for i in range(len(rows))) + " [style=invis];")
     for column in columns:  # keeps each town's villages stacked under it
         out.append("  " + " -- ".join(_q(n) for n in column) + " [style=invis, weight=5];")
-    for name in sorted(net.devices):
+    for name in sorted(drawn):
         out.append("  " + _node(net, name, marks))
-    for link in inv.links:
+    for link in links:
         upper, lower = sorted((link.a.device, link.b.device), key=lambda n: rank.get(n, 0))
         out.append("  " + _edge(net, link.id, upper, lower, marks))
     out.append("  " + _legend(states is not None))
@@ -175,11 +210,16 @@ def to_dot(
 
 def _node(net: Network, name: str, marks: Highlights) -> str:
     site = net.site_of(name)
-    attrs = {"label": f"{site.name}\n{name}", "fillcolor": TIER_FILL[site.tier]}
+    dual = site.tier not in (Tier.city, Tier.district_core, Tier.cloud)
+    dual = dual and net.inventory.must_be_dual_homed(site)
+    label = f"{site.name}{' ◆双归' if dual else ''}\n{name}"
+    attrs = {"label": label, "fillcolor": TIER_FILL[site.tier]}
+    if dual:
+        attrs["peripheries"] = "2"
     if name in marks.must_devices or name in marks.should_devices:
         attrs.update(color=VIOLATION, penwidth="3" if name in marks.must_devices else "2")
     if site.id in marks.isolated_sites:
-        attrs.update(fillcolor=ISOLATED_FILL, label=f"{site.name}\n{name}\n(isolated)")
+        attrs.update(fillcolor=ISOLATED_FILL, label=f"{label}\n(isolated)")
     if site.tier in (Tier.district_core, Tier.city, Tier.cloud):
         attrs["fontsize"] = "12"
     return f"{_q(name)} [{_attrs(attrs)}];"
@@ -188,8 +228,11 @@ def _node(net: Network, name: str, marks: Highlights) -> str:
 def _edge(net: Network, link_id: str, upper: str, lower: str, marks: Highlights) -> str:
     link = net.link(link_id)
     plane = PLANE_COLOURS[link.plane.value]
+    label = rate(link.committed_mbps)
+    if link.carrier or link.circuit_id:
+        label += "\n" + " ".join(x for x in (link.carrier, link.circuit_id) if x)
     attrs = {
-        "label": rate(link.committed_mbps),
+        "label": label,
         "color": plane,
         "penwidth": str(EDGE_WIDTH[link.kind]),
         "tooltip": f"{link.id} plane {link.plane.value} {link.kind.value}",
@@ -211,6 +254,8 @@ def _legend(live: bool) -> str:
         (PLANE_COLOURS["A"], "plane A (主)"),
         (PLANE_COLOURS["B"], "plane B (备)"),
         (VIOLATION, "policy violation (must/should)"),
+        ("#ffffff", "◆双归, double border: must be dual-homed (one link to each core)"),
+        ("#ffffff", "link label: committed rate, carrier, circuit id"),
     ]
     if live:
         rows += [(DOWN, "link down (live)"), (ISOLATED_FILL, "site isolated")]

@@ -54,6 +54,11 @@ class Network:
         return {site: frozenset(names) for site, names in out.items()}
 
     @cached_property
+    def site_of_device(self) -> dict[str, str]:
+        """Network device name -> its site id."""
+        return {name: dev.site for name, dev in self.devices.items()}
+
+    @cached_property
     def cloud_devices(self) -> frozenset[str]:
         """Network devices at government-cloud sites: the destination of every path."""
         return frozenset(

@@ -107,91 +107,111 @@ def single_points(net: Network, failure: Failure = NO_FAILURE) -> dict[Element, 
     Sites the element would only bring *down* (its own site) are left out, and cloud devices
     are never candidates: they are where the paths end.
     """
-    tree = _DfsTree.build(net, failure)
-    reached = set(tree.order) - {_CLOUD}
-    cuts = tree.cuts()
-    # A device that is not an articulation point still cuts its own site off when the site's
-    # other devices are alive but already unreachable.
-    for name in reached:
-        cuts.setdefault(Element(ElementKind.device, name), set())
-    out: dict[Element, frozenset[str]] = {}
-    for element, lost_devices in cuts.items():
-        gone = {element.name} if element.kind is ElementKind.device else set()
-        still = reached - lost_devices - gone
-        touched = {net.graph.nodes[d]["site"] for d in lost_devices | gone}
-        cut = frozenset(
-            site
-            for site in touched
-            if net.site_devices[site] & reached
-            and (net.site_devices[site] - failure.devices - gone)
-            and not net.site_devices[site] & still
-        )
-        if cut:
-            out[element] = cut
-    return out
+    return DfsTree.build(net, failure).cut_sites(net, failure)
 
 
-_CLOUD = "\x00cloud"  # one node standing for every cloud device (never a device name)
+CLOUD = "\x00cloud"  # one node standing for every cloud device (never a device name)
+
+Adjacency = dict[str, dict[str, list[str]]]
+
+
+def surviving_adjacency(net: Network, failure: Failure) -> Adjacency:
+    """The graph minus the failure, cloud devices as one node."""
+    cloud = net.cloud_devices
+    adjacency: Adjacency = {CLOUD: {}}
+    for u, v, link_id in net.graph.edges(keys=True):
+        if link_id in failure.links or u in failure.devices or v in failure.devices:
+            continue
+        a = CLOUD if u in cloud else u
+        b = CLOUD if v in cloud else v
+        if a == b:
+            continue
+        adjacency.setdefault(a, {}).setdefault(b, []).append(link_id)
+        adjacency.setdefault(b, {}).setdefault(a, []).append(link_id)
+    return adjacency
 
 
 @dataclass
-class _DfsTree:
+class DfsTree:
     """A depth-first tree rooted at the cloud over the surviving network (Tarjan's lowpoints).
 
     Cutting a bridge tree-edge (p, v) disconnects exactly v's subtree; removing an articulation
-    point p disconnects the subtrees of its children v with ``low[v] >= disc[p]``.
+    point p disconnects the subtrees of its children v with ``low[v] >= disc[p]``. The walk also
+    splits the edges into biconnected blocks: ``block_of[v]`` is the block of v's tree edge
+    (the one towards the cloud) and ``top[b]`` the vertex through which block b hangs off the
+    blocks nearer the cloud.
     """
 
-    adjacency: dict[str, dict[str, list[str]]]
+    adjacency: Adjacency
     order: list[str]
     disc: dict[str, int]
     low: dict[str, int]
     parent: dict[str, str]
     last: dict[str, int]  # index in ``order`` of the last node of each subtree
+    block_of: dict[str, int]
+    top: list[str]
+    block_pairs: list[list[tuple[str, str]]]
 
     @classmethod
-    def build(cls, net: Network, failure: Failure) -> _DfsTree:
-        def node(name: str) -> str:
-            return _CLOUD if name in net.cloud_devices else name
+    def build(cls, net: Network, failure: Failure) -> DfsTree:
+        return cls.over(net, surviving_adjacency(net, failure), failure)
 
-        adjacency: dict[str, dict[str, list[str]]] = {_CLOUD: {}}
-        for u, v, link_id in net.graph.edges(keys=True):
-            if link_id in failure.links or u in failure.devices or v in failure.devices:
-                continue
-            a, b = node(u), node(v)
-            if a == b:
-                continue
-            adjacency.setdefault(a, {}).setdefault(b, []).append(link_id)
-            adjacency.setdefault(b, {}).setdefault(a, []).append(link_id)
-        tree = cls(adjacency, [], {}, {}, {}, {})
+    @classmethod
+    def over(cls, net: Network, adjacency: Adjacency, failure: Failure) -> DfsTree:
+        """The tree over an adjacency that already leaves the failure out."""
+        tree = cls(adjacency, [], {}, {}, {}, {}, {}, [], [])
         if any(d not in failure.devices for d in net.cloud_devices):
             tree._walk()
         return tree
 
     def _walk(self) -> None:
-        self.disc[_CLOUD] = self.low[_CLOUD] = 0
-        self.order.append(_CLOUD)
-        stack = [(_CLOUD, iter(self.adjacency[_CLOUD]))]
+        disc, low, parent, order = self.disc, self.low, self.parent, self.order
+        disc[CLOUD] = low[CLOUD] = 0
+        order.append(CLOUD)
+        pairs: list[tuple[str, str]] = []  # Tarjan's edge stack
+        stack = [(CLOUD, iter(self.adjacency[CLOUD]))]
         while stack:
             node, peers = stack[-1]
             advanced = False
             for peer in peers:
-                if peer not in self.disc:
-                    self.parent[peer] = node
-                    self.disc[peer] = self.low[peer] = len(self.order)
-                    self.order.append(peer)
+                if peer not in disc:
+                    parent[peer] = node
+                    disc[peer] = low[peer] = len(order)
+                    order.append(peer)
+                    pairs.append((node, peer))
                     stack.append((peer, iter(self.adjacency[peer])))
                     advanced = True
                     break
-                if peer != self.parent.get(node):
-                    self.low[node] = min(self.low[node], self.disc[peer])
+                if peer != parent.get(node) and disc[peer] < disc[node]:
+                    pairs.append((node, peer))
+                    low[node] = min(low[node], disc[peer])
             if advanced:
                 continue
             stack.pop()
-            self.last[node] = len(self.order) - 1
+            self.last[node] = len(order) - 1
             if stack:
                 up = stack[-1][0]
-                self.low[up] = min(self.low[up], self.low[node])
+                low[up] = min(low[up], low[node])
+                if low[node] >= disc[up]:
+                    self._close_block(pairs, up, node)
+
+    def _close_block(self, pairs: list[tuple[str, str]], up: str, child: str) -> None:
+        block = len(self.top)
+        self.top.append(up)
+        popped: list[tuple[str, str]] = []
+        while True:
+            pair = pairs.pop()
+            popped.append(pair)
+            if pair[0] == up and pair[1] == child:
+                break
+        self.block_pairs.append(popped)
+        for a, b in popped:
+            if self.parent.get(b) == a:
+                self.block_of[b] = block
+
+    @property
+    def reached(self) -> set[str]:
+        return set(self.order) - {CLOUD}
 
     def subtree(self, node: str) -> list[str]:
         return self.order[self.disc[node] : self.last[node] + 1]
@@ -203,6 +223,46 @@ class _DfsTree:
             links = self.adjacency[up][child]
             if self.low[child] > self.disc[up] and len(links) == 1:
                 out[Element(ElementKind.link, links[0])] = set(self.subtree(child))
-            if up != _CLOUD and self.low[child] >= self.disc[up]:
+            if up != CLOUD and self.low[child] >= self.disc[up]:
                 out.setdefault(Element(ElementKind.device, up), set()).update(self.subtree(child))
+        return out
+
+    def cut_sites(
+        self, net: Network, failure: Failure, only: frozenset[str] | None = None
+    ) -> dict[Element, frozenset[str]]:
+        """The sites each further element would cut off (those in ``only``, when given).
+
+        A site is cut off when it has a reached device, keeps a device that did not fail,
+        and every one of its reached devices is lost or is the failed element itself. The
+        work per element is the size of what it disconnects, not of the network.
+        """
+        reached = self.reached
+        cuts = self.cuts()
+        site_of = net.site_of_device
+        # A device that is not an articulation point still cuts its own site off when the
+        # site's other devices are alive but already unreachable.
+        for name in reached:
+            if only is None or site_of[name] in only:
+                cuts.setdefault(Element(ElementKind.device, name), set())
+        site_devices = net.site_devices
+        out: dict[Element, frozenset[str]] = {}
+        for element, lost in cuts.items():
+            gone = element.name if element.kind is ElementKind.device else None
+            touched = {site_of[d] for d in lost}
+            if gone is not None:
+                touched.add(site_of[gone])
+            cut = set()
+            for site in touched:
+                if only is not None and site not in only:
+                    continue
+                devices = site_devices[site]
+                alive = [d for d in devices if d in reached]
+                if not alive:
+                    continue
+                if all(d in failure.devices or d == gone for d in devices):
+                    continue  # down, not cut off
+                if all(d in lost or d == gone for d in alive):
+                    cut.add(site)
+            if cut:
+                out[element] = frozenset(cut)
         return out

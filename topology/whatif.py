@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import Field
@@ -14,15 +13,8 @@ from inventory.models import Role
 
 from .findings import Record, SiteRef, site_refs
 from .graph import Network
-from .reachability import (
-    NO_FAILURE,
-    Element,
-    ElementKind,
-    Failure,
-    connected_sites,
-    down_sites,
-    single_points,
-)
+from .reachability import Element, ElementKind, Failure
+from .single_failures import Baseline, all_single_failures, scenario
 
 
 class Impact(StrEnum):
@@ -90,22 +82,6 @@ def resolve(net: Network, names: Iterable[str]) -> list[Element]:
     return out
 
 
-@dataclass(frozen=True)
-class Baseline:
-    """The intended network's answers, computed once for many what-ifs."""
-
-    connected: frozenset[str]
-    with_single_point: frozenset[str]
-
-    @classmethod
-    def of(cls, net: Network) -> Baseline:
-        points = single_points(net, NO_FAILURE)
-        return cls(
-            connected=connected_sites(net),
-            with_single_point=frozenset(s for sites in points.values() for s in sites),
-        )
-
-
 def what_if(
     net: Network, elements: Sequence[Element], baseline: Baseline | None = None
 ) -> WhatIfResult:
@@ -117,17 +93,11 @@ def what_if(
     base = baseline or Baseline.of(net)
     must = net.must_be_redundant
     failure = Failure.of(elements)
-    after = connected_sites(net, failure)
-    down = down_sites(net, failure) & base.connected
-    cut = base.connected - after - down
-    hanging: dict[str, list[str]] = {}
-    for element, sites in single_points(net, failure).items():
-        for site in sites:
-            hanging.setdefault(site, []).append(str(element))
-    lost = {s for s in hanging if s in after and s not in base.with_single_point}
+    result = scenario(net, failure, base)
+    down, hanging, lost = result.down, result.hanging, result.lost
     isolated = [
         SiteImpact(site=ref, impact=Impact.down if ref.id in down else Impact.cut_off)
-        for ref in site_refs(net.inventory, down | cut, must)
+        for ref in site_refs(net.inventory, result.isolated, must)
     ]
     degraded = [
         SiteImpact(site=ref, impact=Impact.lost_redundancy, single_points=sorted(hanging[ref.id]))
@@ -141,28 +111,24 @@ def what_if(
 def rank_single_failures(
     net: Network, progress: Callable[[int, int], None] | None = None
 ) -> list[RankRow]:
-    """Fail every link and every network device alone; most sites isolated first."""
+    """Fail every link and every network device alone; most sites isolated first.
+
+    Computed in one pass over the graph's structure (:func:`all_single_failures`).
+    """
     must = net.must_be_redundant
-    base = Baseline.of(net)
-    elements = [Element(ElementKind.link, lk.id) for lk in net.inventory.links] + [
-        Element(ElementKind.device, name) for name in net.devices
-    ]
     rows: list[RankRow] = []
-    for index, element in enumerate(elements):
-        result = what_if(net, [element], base)
-        ids = [i.site.id for i in result.isolated]
+    for one in all_single_failures(net, progress):
+        ids = [ref.id for ref in site_refs(net.inventory, one.isolated, must)]
         rows.append(
             RankRow(
-                element=str(element),
-                kind=element.kind,
-                name=element.name,
+                element=str(one.element),
+                kind=one.element.kind,
+                name=one.element.name,
                 isolated=len(ids),
                 isolated_must=sum(1 for s in ids if s in must),
-                lost_redundancy=len(result.lost_redundancy),
+                lost_redundancy=len(one.lost_redundancy),
                 sites=ids,
             )
         )
-        if progress is not None:
-            progress(index + 1, len(elements))
     rows.sort(key=lambda r: (-r.isolated, -r.isolated_must, -r.lost_redundancy, r.element))
     return rows

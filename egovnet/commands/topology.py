@@ -99,10 +99,17 @@ def check(
     raise typer.Exit(0 if report.passed else 1)
 
 
+#: Info findings listed one per row up to this many; past it (a city) one row per rule.
+INFO_ROWS = 100
+
+
 def _print_check(report: CheckReport, shown: list[Violation]) -> None:
     table = Table(title=f"Topology check: {report.profile} ({report.inventory})")
     for col in ("severity", "rule", "sites affected", "links / devices", "finding"):
         table.add_column(col, overflow="fold")
+    info = [v for v in shown if v.severity is Severity.info]
+    if len(info) > INFO_ROWS:
+        shown = [v for v in shown if v.severity is not Severity.info]
     for v in shown:
         names = [s.name for s in v.sites]
         sites = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
@@ -113,7 +120,17 @@ def _print_check(report: CheckReport, shown: list[Violation]) -> None:
             "\n".join([*v.links, *v.devices]),
             v.message,
         )
-    if shown:
+    if len(info) > INFO_ROWS:
+        for rule in sorted({v.rule for v in info}):
+            same = [v for v in info if v.rule == rule]
+            table.add_row(
+                f"[{SEVERITY_STYLE[Severity.info]}]info[/]",
+                rule,
+                f"{len(same)} findings",
+                "",
+                f"{same[0].message}; ... (all of them: --json)",
+            )
+    if shown or info:
         console.print(table)
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in Severity)
     verdict = "[green]must-rules pass[/green]" if report.passed else "[bold red]must-rules FAIL[/]"
@@ -351,7 +368,10 @@ def _seen(verdict: str, seen: list[str]) -> str:
 
 @app.command()
 def draw(  # noqa: PLR0917 - typer options
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (a directory with --per-district)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="svg, png or dot.")] = Format.svg,
     live: Annotated[
         str | None,
@@ -365,6 +385,20 @@ def draw(  # noqa: PLR0917 - typer options
         bool, typer.Option("--violations/--no-violations", help="Highlight check violations.")
     ] = True,
     max_row: Annotated[int, typer.Option("--max-row", help="Departments per row.")] = 11,
+    district: Annotated[
+        str | None,
+        typer.Option("--district", help="Draw one district: its code (qj), core site or name."),
+    ] = None,
+    overview: Annotated[
+        bool,
+        typer.Option("--overview", help="Draw the districts and their core pairs, with counts."),
+    ] = False,
+    per_district: Annotated[
+        bool,
+        typer.Option(
+            "--per-district", help="Write overview.FMT and district-CODE.FMT into --out DIR."
+        ),
+    ] = False,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     json_out: JsonOpt = False,
@@ -372,23 +406,53 @@ def draw(  # noqa: PLR0917 - typer options
     """Draw the network with Graphviz (svg, png or dot).
 
     Tiers as ranks (cloud and cores on top, villages at the bottom), planes A/B in two
-    colours, committed rates on the links, violations and (--live) down links highlighted.
+    colours, committed rate, carrier and circuit id on the links, dual-homed sites with a
+    double border, violations and (--live) down links highlighted. A city (several
+    districts) is drawn as an --overview plus one drawing per district.
 
     Example: egovnet topology draw --profile district --format svg --out docs/img/district.svg
+
+    Example: egovnet topology draw -i /tmp/city --per-district --out /tmp/city-drawings
     """
-    if out is None and fmt is not Format.dot:
-        raise TopologyError(f"--out FILE is needed for --format {fmt.value}")
-    drawing = draw_network(
-        _load(None, inventory, profile), fmt, live=live, violations=violations, max_row=max_row
-    )
-    data, states, net = drawing.data, drawing.states, drawing.network
-    if out is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    write_bytes(out, data)
+    if out is None and (fmt is not Format.dot or per_district):
+        raise TopologyError(f"--out {'DIR' if per_district else 'FILE'} is needed here")
+    if district is not None and (overview or per_district):
+        raise TopologyError("--district draws one district: leave out --overview/--per-district")
+    inv = _load(None, inventory, profile)
+    with _progress() as progress:
+        task = progress.add_task("rendering with dot", total=None)
+        drawing = draw_network(
+            inv,
+            fmt,
+            live=live,
+            violations=violations,
+            max_row=max_row,
+            district=district,
+            overview=overview,
+            per_district=per_district,
+            on_rendered=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    states, net = drawing.states, drawing.network
     down = sorted(k for k, v in (states or {}).items() if v.value == "down")
+    if out is None:
+        typer.echo("".join(image.data.decode("utf-8") for image in drawing.images), nl=False)
+        return
+    files: list[Path] = []
+    for image in drawing.images:
+        target = out / f"{image.stem}.{fmt.value}" if per_district else out
+        write_bytes(target, image.data)
+        files.append(target)
     if json_out:
-        print_json({"out": str(out), "format": fmt.value, "bytes": len(data), "down_links": down})
+        print_json(
+            {
+                "out": str(out),
+                "format": fmt.value,
+                "files": [str(f) for f in files],
+                "bytes": sum(f.stat().st_size for f in files),
+                "down_links": down,
+            }
+        )
     else:
         extra = f", {len(down)} link(s) down" if states is not None else ""
-        console.print(f"wrote {out} ({fmt.value}, {len(net.devices)} devices{extra})")
+        shown = str(out) if len(files) == 1 else f"{len(files)} drawings into {out}"
+        console.print(f"wrote {shown} ({fmt.value}, {len(net.devices)} devices{extra})")

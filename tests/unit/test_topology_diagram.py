@@ -66,10 +66,12 @@ def test_the_district_wraps_departments_and_stacks_villages(district_inventory: 
 def test_links_carry_plane_colour_and_committed_rate(lab_inventory: Inventory) -> None:
     dot = to_dot(build_network(lab_inventory))
     assert f'color="{PLANE_COLOURS["A"]}"' in edge(dot, "core1", "town1")
-    assert 'label="100M"' in edge(dot, "core1", "town1")
+    # rate, carrier and circuit id
+    assert 'label="100M\\n中国电信 SGWJ-DX-0101"' in edge(dot, "core1", "town1")
     assert f'color="{PLANE_COLOURS["B"]}"' in edge(dot, "core2", "town2")
     assert 'label="10G"' in edge(dot, "cloud1", "core1")  # the cloud is drawn above the core
-    assert '"龙归镇\\ntown1"' in dot
+    assert '"龙归镇 ◆双归\\ntown1"' in dot  # a town must be dual-homed
+    assert 'peripheries="2"' in re.search(r'^\s*"town1" \[.*$', dot, re.M).group(0)
     assert (rate(50), rate(1000), rate(40000), rate(500)) == ("50M", "1G", "40G", "500M")
 
 
@@ -97,7 +99,8 @@ def test_svg_renders_with_chinese_names(district_inventory: Inventory) -> None:
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
-    assert {"龙归镇", "区政务服务数据管理局", "wj-core1"} <= texts
+    assert {"龙归镇 ◆双归", "区政务服务数据管理局 ◆双归", "区发展和改革局", "wj-core1"} <= texts
+    assert "SGWJ-DX-0101" in " ".join(t or "" for t in texts)  # circuit ids on the links
 
 
 def test_json_link_states(tmp_path: Path, lab_inventory: Inventory) -> None:
