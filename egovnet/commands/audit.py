@@ -19,6 +19,7 @@ from rich.table import Table
 
 from base.errors import AuditError, AuditInputError
 from egovnet.commands.common import (
+    InventoryArg,
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
@@ -108,6 +109,7 @@ def run(  # noqa: PLR0917 - typer options
         Path | None, typer.Option("--ssh-key", help="Private key for --ssh-user.")
     ] = None,
     network_level: NetworkLevelOpt = 2,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -122,7 +124,7 @@ def run(  # noqa: PLR0917 - typer options
     Example: egovnet audit run --profile lab --ssh-user egadmin --ssh-key ~/.ssh/id_ed25519
     """
     network_level = _level("--network-level", network_level)
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     request = AuditRequest(
         state_dir=s.state_dir,
@@ -212,6 +214,7 @@ def migration_cmd(  # noqa: PLR0917 - typer options
         str | None,
         typer.Option("--as-of", help="Date for overdue assessments, YYYY-MM-DD (default today)."),
     ] = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -225,7 +228,7 @@ def migration_cmd(  # noqa: PLR0917 - typer options
 
     Example: egovnet audit migration --profile lab
     """
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     day: date | None = None
     if as_of is not None:
@@ -304,6 +307,7 @@ def export_cmd(  # noqa: PLR0917 - typer options
     ] = None,
     lang: LangOpt = "zh",
     network_level: NetworkLevelOpt = 2,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -318,7 +322,7 @@ def export_cmd(  # noqa: PLR0917 - typer options
     """
     form = ExportFormat(_choice("--format", fmt, [f.value for f in ExportFormat]))
     language = Lang(_choice("--lang", lang, [x.value for x in Lang]))
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     paths = AuditPaths(s.state_dir)
     data = build_dataset(

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from base.errors import InventoryErrors
 from egovnet.settings import Settings
+from inventory.catalog import Inventory
 
 console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False, highlight=False)
@@ -44,10 +45,35 @@ StateDirOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
+#: The one rule for naming the inventory: every verb takes ``-i/--inventory DIR`` (or
+#: ``-p/--profile NAME``); a verb with no positional arguments of its own also takes the
+#: directory as its positional argument (``egovnet topology whatif inventory/district``).
+InventoryArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Inventory directory: the same as --inventory.",
+        show_default=False,
+        metavar="INVENTORY",
+    ),
+]
+
+
 def settings(
-    inventory: Path | None = None, profile: str | None = None, state_dir: Path | None = None
+    path: Path | None = None,
+    inventory: Path | None = None,
+    profile: str | None = None,
+    state_dir: Path | None = None,
 ) -> Settings:
-    return Settings.resolve(state_dir=state_dir, inventory=inventory, profile=profile)
+    """The run's settings; ``path`` is the positional inventory, ``inventory`` the option."""
+    if path is not None and inventory is not None and path != inventory:
+        raise typer.BadParameter(
+            f"the inventory is named twice and differently: {path} and --inventory {inventory}"
+        )
+    return Settings.resolve(state_dir=state_dir, inventory=path or inventory, profile=profile)
+
+
+def load(path: Path | None, inventory: Path | None, profile: str | None) -> Inventory:
+    return settings(path, inventory=inventory, profile=profile).load_inventory()
 
 
 def to_jsonable(value: Any) -> Any:

@@ -48,7 +48,6 @@ FilterOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--filter",
-        "-f",
         help="KEY=VALUE, repeatable; KEY: site, tier, role, platform, production_platform.",
     ),
 ]

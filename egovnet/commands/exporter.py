@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from base.errors import ExporterConfigError, SourceLocation
-from egovnet.commands.common import InventoryOpt, ProfileOpt, StateDirOpt, err_console, settings
+from egovnet.commands.common import (
+    InventoryArg,
+    InventoryOpt,
+    ProfileOpt,
+    StateDirOpt,
+    err_console,
+    settings,
+)
 from exporters.config import ExporterConfig, TrapConfig, listen_address, load_exporter_config
 from inventory.loader import load_inventory
 from inventory.secrets import SecretStore
@@ -55,6 +62,7 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
             show_default=False,
         ),
     ] = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -72,7 +80,7 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     host, port = _address(listen, "--web.listen-address")
-    config = _config(config_file, inventory, profile, state_dir)
+    config = _config(config_file, path, inventory, profile, state_dir)
     if traps is not None:
         _address(traps, "--traps.listen-address")
         config = config.model_copy(update={"traps": TrapConfig(listen=traps)})
@@ -97,11 +105,15 @@ def _address(value: str, flag: str) -> tuple[str, int]:
 
 
 def _config(
-    config_file: Path | None, inventory: Path | None, profile: str | None, state_dir: Path | None
+    config_file: Path | None,
+    path: Path | None,
+    inventory: Path | None,
+    profile: str | None,
+    state_dir: Path | None,
 ) -> ExporterConfig:
     if config_file is not None:
         return load_exporter_config(config_file)
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     return ExporterConfig(
         inventory=s.inventory_path.resolve(),
         secrets_file=s.secrets_file,

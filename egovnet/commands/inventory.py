@@ -12,18 +12,19 @@ from base.atomic import write_text
 from base.lang import Lang
 from egovnet import messages
 from egovnet.commands.common import (
+    InventoryArg,
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
     StateDirOpt,
     console,
     errors_as_json,
+    load,
     print_json,
     settings,
 )
 from egovnet.messages import text
 from inventory.ansible_export import render_ansible_inventory
-from inventory.catalog import Inventory
 from inventory.models import MigrationStatus, Tier
 from inventory.names import name_of
 from inventory.views import InventorySummary, summarize
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="The source of truth: sites, devices, circuits, systems.", no_args_is_help=True
 )
-
-
-def _load(path: Path | None, inventory: Path | None, profile: str | None) -> Inventory:
-    return settings(inventory=path or inventory, profile=profile).load_inventory()
 
 
 @app.command()
@@ -53,7 +50,7 @@ def validate(
     Example: egovnet inventory validate inventory/district
     """
     with errors_as_json(json_out):
-        inv = _load(path, inventory, profile)
+        inv = load(path, inventory, profile)
     summary = summarize(inv)
     if json_out:
         print_json({"valid": True, "root": str(inv.root), "counts": summary.counts})
@@ -77,7 +74,7 @@ def show(
     Example: egovnet inventory show --profile lab --json
     """
     with errors_as_json(json_out):
-        inv = _load(path, inventory, profile)
+        inv = load(path, inventory, profile)
     summary = summarize(inv)
     if json_out:
         print_json(summary)
@@ -154,6 +151,7 @@ def export_ansible(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
     ] = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
@@ -162,7 +160,7 @@ def export_ansible(
     Example: egovnet inventory export-ansible --out hosts.yml
              ansible-inventory -i hosts.yml --list
     """
-    text = render_ansible_inventory(_load(None, inventory, profile))
+    text = render_ansible_inventory(load(path, inventory, profile))
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -172,6 +170,7 @@ def export_ansible(
 
 @app.command("export-nornir")
 def export_nornir(
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
@@ -181,7 +180,7 @@ def export_nornir(
     """
     from inventory.nornir_plugin import nornir_hosts  # nornir only for this command
 
-    print_json(nornir_hosts(settings(inventory=inventory, profile=profile).inventory_path))
+    print_json(nornir_hosts(settings(path, inventory=inventory, profile=profile).inventory_path))
 
 
 XlsxOutOpt = Annotated[Path, typer.Option("--xlsx", help="The ledger file to write (.xlsx).")]
@@ -231,6 +230,7 @@ def import_xlsx(
 @export_app.command("xlsx")
 def export_xlsx(
     out: Annotated[Path, typer.Option("--out", "-o", help="The ledger file to write (.xlsx).")],
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
 ) -> None:
@@ -240,7 +240,7 @@ def export_xlsx(
     """
     from inventory.ledger.writer import write_export
 
-    write_export(_load(None, inventory, profile), out)
+    write_export(load(path, inventory, profile), out)
     console.print(f"wrote {out}")
 
 
@@ -254,6 +254,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
         str | None,
         typer.Option("--snmp-profile", help="SNMP profile of the inventory to ask with."),
     ] = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -271,7 +272,7 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
     from topology.discovery.onboard import discover as discover_network
     from topology.discovery.snmpwalk import walker_for
 
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     chosen = choose_snmp_profile(inv, snmp_profile)
 

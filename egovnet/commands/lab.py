@@ -17,6 +17,7 @@ from rich.table import Table
 import lab
 from base.errors import LabUsageError
 from egovnet.commands.common import (
+    InventoryArg,
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
@@ -79,6 +80,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 @app.command()
 def up(  # noqa: PLR0917 - typer options
     profile: ProfileOpt = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     state_dir: StateDirOpt = None,
     trap_sink: TrapSinkOpt = None,
@@ -101,8 +103,12 @@ def up(  # noqa: PLR0917 - typer options
 
     Example: sudo egovnet lab up --profile lab --trap-sink 172.31.255.254:1162
     """
+    named = path or inventory
     s = settings(
-        inventory=inventory, profile=profile or (None if inventory else "lab"), state_dir=state_dir
+        path,
+        inventory=inventory,
+        profile=profile or (None if named else "lab"),
+        state_dir=state_dir,
     )
     inv = s.load_inventory()
     sink = None

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from base.errors import MonitorConfigError, MonitorError
 from egovnet.commands.common import (
+    InventoryArg,
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
@@ -77,9 +78,9 @@ RunbookOpt = Annotated[
 
 
 def _inventory(
-    inventory: Path | None, profile: str | None, state_dir: Path | None
+    path: Path | None, inventory: Path | None, profile: str | None, state_dir: Path | None
 ) -> tuple[Settings, Inventory]:
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     return s, s.load_inventory()
 
 
@@ -116,6 +117,7 @@ def config_cmd(  # noqa: PLR0917 - typer options
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="Run promtool and amtool on the result.")
     ] = True,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     json_out: JsonOpt = False,
@@ -138,7 +140,7 @@ def config_cmd(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base,
     )
-    _, inv = _inventory(inventory, profile, None)
+    _, inv = _inventory(path, inventory, profile, None)
     files = generate(inv, options)
     written = write_files(out, files)
     checks = check_files(out) if check else []
@@ -151,8 +153,8 @@ def config_cmd(  # noqa: PLR0917 - typer options
             }
         )
     else:
-        for path in written:
-            console.print(f"wrote {path}")
+        for written_path in written:
+            console.print(f"wrote {written_path}")
         for c in checks:
             mark = "[green]ok[/green]" if c.ok else "[red]FAILED[/red]"
             console.print(f"{c.tool} {c.file}: {mark}")
@@ -217,6 +219,7 @@ def up(  # noqa: PLR0917 - typer options
     repeat_interval: RepeatOpt = "4h",
     runbook_base: RunbookOpt = None,
     timeout: Annotated[float, typer.Option(help="Seconds each component may take.")] = 30.0,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -245,7 +248,7 @@ def up(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base or _default_runbooks(),
     )
-    s, inv = _inventory(inventory, profile, state_dir)
+    s, inv = _inventory(path, inventory, profile, state_dir)
     launch = None if exporter_address is not None else _exporter_launch(s, traps_listen)
     with Progress(
         SpinnerColumn(),
@@ -425,6 +428,7 @@ def dashboards(  # noqa: PLR0917 - typer options
             "--time", help="Evaluate at this Unix time (default: now).", show_default=False
         ),
     ] = None,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -436,7 +440,7 @@ def dashboards(  # noqa: PLR0917 - typer options
 
     Example: egovnet monitor dashboards --check --site town-jiangwan
     """
-    s, inv = _inventory(inventory, profile, state_dir)
+    s, inv = _inventory(path, inventory, profile, state_dir)
     values = {"site": site or (inv.circuits[0].site.id if inv.circuits else "")}
     boards = load_dashboards()
     if not check:

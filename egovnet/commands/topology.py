@@ -12,6 +12,7 @@ from rich.table import Table
 from base.atomic import write_bytes
 from base.errors import TopologyError
 from egovnet.commands.common import (
+    InventoryArg,
     InventoryOpt,
     JsonOpt,
     ProfileOpt,
@@ -19,10 +20,10 @@ from egovnet.commands.common import (
     console,
     err_console,
     errors_as_json,
+    load,
     print_json,
     settings,
 )
-from inventory.catalog import Inventory
 from topology.checks import check as run_check
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState
 from topology.discovery.live import LiveAccess, Via
@@ -40,10 +41,6 @@ app = typer.Typer(
 )
 
 SEVERITY_STYLE = {Severity.must: "bold red", Severity.should: "yellow", Severity.info: "dim"}
-
-
-def _load(path: Path | None, inventory: Path | None, profile: str | None) -> Inventory:
-    return settings(inventory=path or inventory, profile=profile).load_inventory()
 
 
 def _progress() -> Progress:
@@ -79,7 +76,7 @@ def check(
     Example: egovnet topology check --profile district --min-severity should
     """
     with errors_as_json(json_out):
-        inv = _load(path, inventory, profile)
+        inv = load(path, inventory, profile)
     report = run_check(inv)
     shown = [
         v for v in report.violations if SEVERITY_ORDER[v.severity] <= SEVERITY_ORDER[min_severity]
@@ -146,7 +143,6 @@ def whatif(  # noqa: PLR0917 - typer options
         list[str] | None,
         typer.Option(
             "--fail",
-            "-f",
             help="A link id or device name to fail (repeat for several; link:ID / device:NAME"
             " when a name is both).",
         ),
@@ -155,6 +151,7 @@ def whatif(  # noqa: PLR0917 - typer options
         bool, typer.Option("--all-single", help="Fail every link and device alone; rank them.")
     ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows of the --all-single ranking shown.")] = 25,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     json_out: JsonOpt = False,
@@ -170,7 +167,7 @@ def whatif(  # noqa: PLR0917 - typer options
         raise TopologyError("say what fails: --fail LINK|DEVICE (repeatable) or --all-single")
     if fail and all_single:
         raise TopologyError("--fail and --all-single do not go together")
-    inv = _load(None, inventory, profile)
+    inv = load(path, inventory, profile)
     net = build_network(inv)
     if all_single:
         with _progress() as progress:
@@ -277,6 +274,7 @@ def discover(  # noqa: PLR0917 - typer options
     metrics: Annotated[
         bool, typer.Option("--metrics", help="Print the drift as Prometheus text exposition.")
     ] = False,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
@@ -290,7 +288,7 @@ def discover(  # noqa: PLR0917 - typer options
     Example: egovnet topology discover -i tests/fixtures/topology/lldp-slice/inventory
     --from-dir tests/fixtures/topology/lldp-slice/lldp
     """
-    s = settings(inventory=inventory, profile=profile, state_dir=state_dir)
+    s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
     inv = s.load_inventory()
     access = LiveAccess(s.state_dir, s.inventory_path, s.secrets_file)
     with _progress() as progress:
@@ -399,6 +397,7 @@ def draw(  # noqa: PLR0917 - typer options
             "--per-district", help="Write overview.FMT and district-CODE.FMT into --out DIR."
         ),
     ] = False,
+    path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
     json_out: JsonOpt = False,
@@ -418,7 +417,7 @@ def draw(  # noqa: PLR0917 - typer options
         raise TopologyError(f"--out {'DIR' if per_district else 'FILE'} is needed here")
     if district is not None and (overview or per_district):
         raise TopologyError("--district draws one district: leave out --overview/--per-district")
-    inv = _load(None, inventory, profile)
+    inv = load(path, inventory, profile)
     with _progress() as progress:
         task = progress.add_task("rendering with dot", total=None)
         drawing = draw_network(
