@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from nornir.core import Nornir
 
 from base.errors import AutomationInputError
+from inventory.catalog import Inventory
+from inventory.secrets import SecretStore
+from routeguard.routes import device_targets, require_lab_routes
 
 from .backup import BackupRun
 from .platforms import platform_spec
-from .runner import DeviceOutcome, Status, run
+from .runner import DeviceOutcome, Status, make_nornir, run, select
 from .tasks import (
     PushPlan,
     confirm_task,
@@ -29,6 +33,51 @@ from .tasks import (
 from .workspace import Workspace
 
 OnDone = Callable[[DeviceOutcome], None] | None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which devices a verb works on: names (all when empty), ``KEY=VALUE`` filters, workers."""
+
+    devices: list[str]
+    filters: list[str]
+    workers: int = 20
+
+
+def prepare(
+    inv: Inventory,
+    selection: Selection,
+    *,
+    inventory_path: Path,
+    state_dir: Path,
+    secrets_file: Path,
+    connects: bool = True,
+    templates: Path | None = None,
+    production: bool = False,
+    rendered_out: Path | None = None,
+) -> tuple[Workspace, Nornir]:
+    """The workspace and the selected hosts for one verb. A verb that ``connects`` reaches a
+    lab inventory's devices only while the lab is up (routeguard): refused before anything
+    is sent or written."""
+    if templates is not None and not templates.is_dir():
+        raise AutomationInputError(f"--templates {templates}: no such directory")
+    ws = Workspace(
+        inv,
+        state_dir,
+        SecretStore(secrets_file),
+        production=production,
+        rendered_out=rendered_out,
+        templates=templates,
+    )
+    nr = select(
+        make_nornir(inventory_path, secrets_file, selection.workers),
+        selection.devices,
+        selection.filters,
+    )
+    if connects:
+        chosen = [inv.device_by_name[name] for name in nr.inventory.hosts]
+        require_lab_routes(inv, device_targets(chosen), state_dir)
+    return ws, nr
 
 
 def render(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:

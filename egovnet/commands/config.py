@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from automation import operations
-from automation.runner import DeviceOutcome, Status, make_nornir, select
+from automation.runner import DeviceOutcome, Status
 from automation.workspace import Workspace
 from base.durations import parse_duration
 from base.errors import AutomationInputError
@@ -34,7 +34,6 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from routeguard.routes import device_targets, require_lab_routes
 
 app = typer.Typer(
     help="Device configuration from the source of truth: render, diff, push, roll back.",
@@ -131,21 +130,17 @@ class Run:
         """Run ``action`` on the selected devices with a progress bar; devices of a lab
         inventory only when the lab is up (routeguard), unless the verb ``connects`` to none."""
         s = settings(inventory=self.inventory, profile=self.profile, state_dir=self.state_dir)
-        if self.templates is not None and not self.templates.is_dir():
-            raise AutomationInputError(f"--templates {self.templates}: no such directory")
-        ws = Workspace(
+        ws, nr = operations.prepare(
             s.load_inventory(),
-            s.state_dir,
-            s.secrets(),
+            operations.Selection(self.devices or [], self.filters or [], self.workers),
+            inventory_path=s.inventory_path,
+            state_dir=s.state_dir,
+            secrets_file=s.secrets_file,
+            connects=connects,
+            templates=self.templates,
             production=production,
             rendered_out=rendered_out,
-            templates=self.templates,
         )
-        nr = make_nornir(s.inventory_path, s.secrets_file, self.workers)
-        nr = select(nr, self.devices or [], self.filters or [])
-        if connects:
-            chosen = [ws.inventory.device_by_name[name] for name in nr.inventory.hosts]
-            require_lab_routes(ws.inventory, device_targets(chosen), ws.state_dir)
         with _progress(verb, len(nr.inventory.hosts), quiet=False) as done:
             result = action(ws, nr, on_done=done, **kwargs)
         return ws, result
