@@ -24,6 +24,8 @@ domain package may raise its errors without depending on the CLI glue around it:
     │   └── MonitorConfigError (ValueError) a bad monitoring option (duration, override, address)
     ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
     │   └── BandwidthInputError (ValueError) an unknown site/tier or a bad test option
+    ├── NetBoxError (RuntimeError)        NetBox unreachable, or it refused a read or write
+    │   └── NetBoxInputError (ValueError) no URL or token, or NetBox data that maps to nothing
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -152,3 +154,13 @@ class BandwidthInputError(BandwidthError, ValueError):
 
 class ExporterConfigError(LocatedError):
     """A bad ``egovnet exporter`` config or web config file, located to file, line and field."""
+
+
+class NetBoxError(EgovnetError, RuntimeError):
+    """NetBox could not be reached or refused a read or a write (inventory.netbox)."""
+
+
+class NetBoxInputError(NetBoxError, ValueError):
+    """A bad NetBox request: no URL or token, or NetBox data that maps to no inventory."""
+
+    exit_code = 2
