@@ -16,6 +16,8 @@ APT_PACKAGES=(
   # of this host and cannot reach a mirror, so what remediation configures must be here.
   auditd rsyslog chrony libpam-pwquality
   fonts-wqy-microhei
+  # the NetBox tests (tests/netbox/harness.py): a Debian 13 root for NetBox 4.7 (Python >= 3.12)
+  mmdebstrap
 )
 
 missing=()

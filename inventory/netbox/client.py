@@ -73,7 +73,7 @@ class NetBoxClient:
         state: State = {}
         for kind in KINDS:
             if on_kind:
-                on_kind(kind.name)
+                on_kind(f"reading {kind.endpoint}")
             objects = state.setdefault(kind.name, {})
             for record in self.records(kind):
                 obj = kind.read(record)

@@ -31,10 +31,13 @@ from .plan import Action, Change, Plan, make_plan
 Progress = Callable[[str], None]
 
 
-def plan_push(client: NetBoxClient, inv: Inventory, progress: Progress | None = None) -> Plan:
+def plan_push(
+    client: NetBoxClient, inv: Inventory, progress: Progress | None = None
+) -> tuple[Plan, State]:
+    """The plan, and the NetBox state it was made against (``apply_plan`` needs its ids)."""
     desired, warnings = desired_state(inv)
     current = client.read_state(progress)
-    return make_plan(current, desired, warnings)
+    return make_plan(current, desired, warnings), current
 
 
 @dataclass
@@ -57,16 +60,19 @@ def _create_body(kind: Kind, obj: NbObject, ids: _Ids) -> Fields:
     return _mark(kind, obj, body, ids)
 
 
-def _mark(kind: Kind, obj: NbObject, body: Fields, ids: _Ids) -> Fields:
+def _mark(kind: Kind, obj: NbObject, body: Fields, ids: _Ids | None) -> Fields:
+    """The fingerprint of what is written; the tag on creation (an update keeps the tags)."""
     if kind.tagged:
-        body["tags"] = [ids("tag", TAG_SLUG)]
+        if ids is not None:
+            body["tags"] = [ids("tag", TAG_SLUG)]
         body.setdefault("custom_fields", {})[SYNCED_FIELD] = fingerprint(obj.fields)
     return body
 
 
-def apply_plan(client: NetBoxClient, plan: Plan, progress: Progress | None = None) -> int:
+def apply_plan(
+    client: NetBoxClient, plan: Plan, current: State, progress: Progress | None = None
+) -> int:
     """Write the plan's creates and updates; returns how many objects were written."""
-    current = client.read_state()
     ids = _Ids({(k, key): o.id for k, objs in current.items() for key, o in objs.items() if o.id})
     by_kind: dict[str, list[Change]] = {}
     for change in plan.writes:
@@ -88,7 +94,7 @@ def apply_plan(client: NetBoxClient, plan: Plan, progress: Progress | None = Non
             bodies = []
             for c in updates:
                 assert c.desired is not None and c.current is not None
-                body = _mark(kind, c.desired, kind.payload(c.desired.fields, ids), ids)
+                body = _mark(kind, c.desired, kind.payload(c.desired.fields, ids), None)
                 bodies.append(body | {"id": c.current.id})
             client.update(kind, bodies)
         written += len(creates) + len(updates)
@@ -169,8 +175,8 @@ def push(
     client: NetBoxClient, inv: Inventory, apply: bool = False, progress: Progress | None = None
 ) -> PushResult:
     """Plan the push; with ``apply``, write its creates and updates (never its conflicts)."""
-    plan = plan_push(client, inv, progress)
-    written = apply_plan(client, plan, progress) if apply and plan.writes else 0
+    plan, current = plan_push(client, inv, progress)
+    written = apply_plan(client, plan, current, progress) if apply and plan.writes else 0
     return PushResult(plan, apply, written)
 
 
