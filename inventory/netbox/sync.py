@@ -146,7 +146,7 @@ def write_pulled(pulled: Pulled, base: Inventory, out: Path) -> Inventory:
                 " or empty directory"
             )
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pull-", dir=out))
+    staging = Path(tempfile.mkdtemp(prefix="pull-staging-", dir=out))  # a valid profile name
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
