@@ -25,6 +25,8 @@ domain package may raise its errors without depending on the CLI glue around it:
     ├── BandwidthError (RuntimeError)     an iperf3 measurement could not be made or read
     │   └── BandwidthInputError (ValueError) an unknown site/tier or a bad test option
     ├── LanguageError (ValueError)        a language egovnet does not speak (--lang)
+    ├── NetBoxError (RuntimeError)        NetBox unreachable, or it refused a read or write
+    │   └── NetBoxInputError (ValueError) no URL or token, or NetBox data that maps to nothing
 
 Every error renders as one line (``str(err)``); the CLI prints it and exits with
 ``err.exit_code`` (2 for bad input, 1 for failed work).
@@ -166,5 +168,15 @@ class ExporterConfigError(LocatedError):
 
 class LanguageError(EgovnetError, ValueError):
     """A language egovnet does not speak (``--lang``): zh and en only."""
+
+    exit_code = 2
+
+
+class NetBoxError(EgovnetError, RuntimeError):
+    """NetBox could not be reached or refused a read or a write (inventory.netbox)."""
+
+
+class NetBoxInputError(NetBoxError, ValueError):
+    """A bad NetBox request: no URL or token, or NetBox data that maps to no inventory."""
 
     exit_code = 2

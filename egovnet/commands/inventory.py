@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from base.atomic import write_text
+from base.errors import NetBoxInputError
 from base.lang import Lang
 from egovnet import messages
 from egovnet.commands.common import (
@@ -18,6 +19,7 @@ from egovnet.commands.common import (
     ProfileOpt,
     StateDirOpt,
     console,
+    err_console,
     errors_as_json,
     load,
     print_json,
@@ -27,6 +29,9 @@ from egovnet.messages import text
 from inventory.ansible_export import render_ansible_inventory
 from inventory.models import MigrationStatus, Tier
 from inventory.names import name_of
+from inventory.netbox import sync as netbox_sync
+from inventory.netbox.client import URL_ENV, NetBoxClient, netbox_token
+from inventory.netbox.plan import Action, Plan
 from inventory.views import InventorySummary, summarize
 
 if TYPE_CHECKING:
@@ -311,3 +316,121 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
 
 def _shown(device: FoundDevice) -> None:
     console.print(f"found {device.sys_name} at {device.address}")
+
+
+# --- egovnet inventory netbox push|pull (inventory.netbox) ------------------------------------
+
+netbox_app = typer.Typer(
+    help="NetBox both ways: push the inventory into NetBox, pull NetBox into YAML.",
+    no_args_is_help=True,
+)
+app.add_typer(netbox_app, name="netbox")
+
+NetBoxUrlOpt = Annotated[
+    str | None,
+    typer.Option("--url", envvar=URL_ENV, help="NetBox base URL (or $EGOVNET_NETBOX_URL).",
+                 show_default=False),
+]  # fmt: skip
+
+
+def _netbox(url: str | None, state_dir: Path | None) -> NetBoxClient:
+    if not url:
+        raise NetBoxInputError(f"no NetBox URL: pass --url or set {URL_ENV}")
+    return NetBoxClient(url, netbox_token(settings(state_dir=state_dir).secrets()))
+
+
+def _say(text: str) -> None:
+    err_console.print(f"[dim]{text}[/dim]")
+
+
+@netbox_app.command("push")
+def netbox_push(  # noqa: PLR0917 - typer options
+    url: NetBoxUrlOpt = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write; without it, a dry run.")] = False,
+    path: InventoryArg = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the inventory into NetBox: a dry run listing what would change unless --apply.
+
+    Objects egovnet did not create (no `egovnet` tag) are never written; an object changed
+    by hand since egovnet wrote it is a conflict, listed and left alone (exit 1). The token
+    comes from $EGOVNET_NETBOX_TOKEN or the secrets file and is never printed.
+
+    Example: EGOVNET_NETBOX_TOKEN=nbt_... egovnet inventory netbox push --url http://127.0.0.1:8000
+    """
+    inv = load(path, inventory, profile)
+    result = netbox_sync.push(_netbox(url, state_dir), inv, apply=apply, progress=_say)
+    plan = result.plan
+    if json_out:
+        print_json({
+            "applied": result.applied, "written": result.written, "counts": plan.counts,
+            "warnings": list(plan.warnings),
+            "changes": [{"action": c.action.value, "kind": c.kind, "key": c.key,
+                         "reason": c.reason,
+                         "diffs": [{"field": d.field, "netbox": d.netbox, "inventory": d.inventory}
+                                   for d in c.diffs]} for c in plan.changes],
+        })  # fmt: skip
+    else:
+        _render_plan(plan, result.applied, result.written)
+    if plan.of(Action.conflict):
+        raise typer.Exit(1)
+
+
+def _render_plan(plan: Plan, applied: bool, written: int) -> None:
+    creates: dict[str, int] = {}
+    for change in plan.of(Action.create):
+        creates[change.kind] = creates.get(change.kind, 0) + 1
+    verb = "created" if applied else "would create"
+    for kind, count in creates.items():
+        console.print(f"[green]{verb}[/green] {count} {kind}")
+    for change in plan.changes:
+        if change.action in (Action.create, Action.keep):
+            continue
+        colour = "red" if change.action is Action.conflict else "yellow"
+        label = change.action.value if applied or change.action is Action.conflict else (
+            f"would {change.action.value}")  # fmt: skip
+        console.print(f"[{colour}]{label}[/{colour}] {change.kind} {change.key}: {change.reason}")
+        for d in change.diffs:
+            console.print(f"    {d.field}: NetBox {d.netbox!r}, inventory {d.inventory!r}")
+    kept = plan.of(Action.keep)
+    if kept:
+        console.print(f"left alone {len(kept)} matching objects egovnet did not create")
+    for warning in plan.warnings:
+        console.print(f"[yellow]warning[/yellow] {warning}")
+    counts = ", ".join(f"{v} {k}" for k, v in plan.counts.items())
+    mode = f"applied, {written} written" if applied else "dry run, nothing written (--apply)"
+    console.print(f"{mode}: {counts}")
+
+
+@netbox_app.command("pull")
+def netbox_pull(  # noqa: PLR0917 - typer options
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the YAML into.")],
+    url: NetBoxUrlOpt = None,
+    path: InventoryArg = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the inventory's YAML from NetBox (sites, devices, links, systems).
+
+    Profile, policy and the SNMP/credential profiles are not held in NetBox: they come from
+    the current inventory (--inventory/--profile). The result validates before anything is
+    written.
+
+    Example: egovnet inventory netbox pull --url http://127.0.0.1:8000 --out pulled/
+    """
+    base = load(path, inventory, profile)
+    result = netbox_sync.pull(_netbox(url, state_dir), base, out, progress=_say)
+    counts = summarize(result.inventory).counts
+    if json_out:
+        print_json({"out": str(out), "counts": counts, "skipped": list(result.skipped)})
+        return
+    for line in result.skipped:
+        console.print(f"[yellow]skipped[/yellow] {line}")
+    console.print(
+        f"[green]wrote[/green] {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )

@@ -95,6 +95,13 @@ def _first_string(node: ast.expr) -> str | None:
 
 def programs_in_python(source: str, filename: str) -> Iterator[tuple[int, str]]:
     tree = ast.parse(source, filename=filename)
+    # pieces of f-strings are paths built around a variable (a root, a venv), not programs
+    pieces = {
+        id(part)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for part in node.values
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _call_name(node)
@@ -119,6 +126,7 @@ def programs_in_python(source: str, filename: str) -> Iterator[tuple[int, str]]:
                 yield node.lineno, first
         elif (
             isinstance(node, ast.Constant)
+            and id(node) not in pieces
             and isinstance(node.value, str)
             and PROGRAM_PATH.match(node.value)
         ):
