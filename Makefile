@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup demo test lint typecheck unit integration lab bench clean fresh-check
+.PHONY: setup demo test lint typecheck unit integration lab bench clean fresh-check netbox-cache
 
 setup:
 	@bash scripts/install-deps.sh
@@ -22,7 +22,12 @@ typecheck: setup
 unit: setup
 	$(BIN)/pytest -m unit -q
 
-test: setup lint typecheck
+# The NetBox tests run against a real NetBox in a Debian 13 root (tests/netbox/harness.py); its
+# root and migrated database are cached by version, so this is quick once built.
+netbox-cache: setup
+	$(BIN)/python -m tests.netbox.harness warm
+
+test: setup lint typecheck netbox-cache
 	$(BIN)/pytest -q
 
 bench: setup

@@ -69,6 +69,12 @@ else
   reuse=0
 fi
 cert=/etc/egovnet-fresh/ca-certificates.crt
+# The one thing carried from run to run: the NetBox test harness's cache, which only its own
+# build writes (a Debian 13 root with NetBox and the database after ~6 min of migrations). A
+# machine without it builds it in phase 1.
+netbox_cache=${EGOVNET_NETBOX_CACHE:-/var/cache/egovnet/netbox}
+mkdir -p "$netbox_cache"
+say "NetBox harness cache: $netbox_cache (bound into the root)"
 if [ "$reuse" = 0 ]; then
   say "mmdebstrap --variant=minbase --include=make $suite (Debian's packages only)"
   mmdebstrap --quiet --variant=minbase --include=make "$suite" "$root" >/dev/null \
@@ -113,7 +119,7 @@ in_root() {
   local network=$1 command=$2 flags=(--mount --pid --fork --propagation private)
   [ "$network" = own ] && flags+=(--net --uts --ipc)
   unshare "${flags[@]}" /bin/bash -euo pipefail -c '
-    root=$1 network=$2; shift 2
+    root=$1 network=$2 netbox_cache=$3; shift 3
     [ "$network" = own ] && ip link set lo up
     # the root must be a mount point: `ip netns exec` remounts "/" as a slave
     mount --bind "$root" "$root"
@@ -123,15 +129,17 @@ in_root() {
     mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$root/dev/pts"
     mount --bind "$root/dev/pts/ptmx" "$root/dev/ptmx"
     mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+    # the NetBox harness'"'"'s cache (its own build: a root and a migrated database, by version)
+    mkdir -p "$root$netbox_cache" && mount --bind "$netbox_cache" "$root$netbox_cache"
     exec chroot "$root" /usr/bin/env -i "$@"
-  ' in_root "$root" "$network" "${base_env[@]}" /bin/bash -euo pipefail -c "cd /work/egovnet && $command"
+  ' in_root "$root" "$network" "$netbox_cache" "${base_env[@]}" /bin/bash -euo pipefail -c "cd /work/egovnet && $command"
 }
 
 if [ "$reuse" = 1 ]; then
   git -C "$root/work/egovnet" fetch -q "$repo" "$commit" && git -C "$root/work/egovnet" checkout -q "$commit"
 else
-  say "phase 1: make setup in the root (with this host's network: apt and pip)"
-  in_root host "make setup" || die "make setup failed in the fresh root"
+  say "phase 1: make setup and the NetBox test harness in the root (with this host's network: apt, pip)"
+  in_root host "make setup netbox-cache" || die "make setup failed in the fresh root"
 fi
 
 say "phase 2: make test, then make demo and its stop commands (own network namespace: loopback only)"
