@@ -21,6 +21,7 @@ from egovnet.commands.common import (
     ProfileOpt,
     StateDirOpt,
     console,
+    err_console,
     print_json,
     settings,
 )
@@ -134,9 +135,9 @@ def measure(  # noqa: PLR0917 - typer options
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console,  # stdout is for the result
         transient=True,
-        disable=json_out,
+        disable=json_out or not err_console.is_terminal,
     ) as progress:
         task = progress.add_task("iperf3", total=len(circuits))
 

@@ -19,6 +19,7 @@ from egovnet.commands.common import (
     ProfileOpt,
     StateDirOpt,
     console,
+    err_console,
     print_json,
     settings,
 )
@@ -254,9 +255,9 @@ def up(  # noqa: PLR0917 - typer options
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=console,
+        console=err_console,  # stdout is for the result
         transient=True,
-        disable=json_out,
+        disable=json_out or not err_console.is_terminal,
     ) as progress:
         task = progress.add_task("starting", total=None)
         done = stack_up(
