@@ -17,7 +17,8 @@ PARENT_TIERS: dict[Tier, tuple[Tier, ...]] = {
     Tier.cloud: (Tier.district_core, Tier.city),
     Tier.department: (Tier.district_core, Tier.city),
     Tier.town: (Tier.district_core,),
-    Tier.village: (Tier.town,),
+    # a village hangs off its town; a small district may run its circuit to the core itself
+    Tier.village: (Tier.town, Tier.district_core),
 }
 
 
