@@ -19,6 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from .pidstat import start_ticks
+
 #: Popen objects of processes this Python process started (reaped when they are stopped).
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
@@ -29,18 +31,6 @@ class ProcessRecord(BaseModel):
     pid: int
     start_ticks: int
     argv: list[str]
-
-
-def start_ticks(pid: int) -> int | None:
-    """Field 22 of /proc/<pid>/stat (start time in clock ticks), None if gone or a zombie."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rfind(")") + 2 :].split()
-    if fields[0] in {"Z", "X"}:
-        return None
-    return int(fields[19])
 
 
 def alive(record: ProcessRecord) -> bool:

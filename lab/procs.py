@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from base.errors import LabError
-from base.procs import alive, spawn_detached, start_ticks, stop
+from base.pidstat import start_ticks
+from base.procs import alive, spawn_detached, stop
 
 from .shell import TOOL_ENV
 from .state import DaemonRecord

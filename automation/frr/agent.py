@@ -337,7 +337,7 @@ def counters() -> dict[str, Any]:
 
 def facts(dev: Device) -> dict[str, Any]:
     """Uptime of the routing stack: how long this device's zebra has been running."""
-    from base.procs import start_ticks
+    from base.pidstat import start_ticks  # standard library only, like this agent
 
     run_dir = Path("/var/run/frr") / (dev.pathspace or "")
     try:

@@ -10,7 +10,8 @@ import pytest
 
 from base.atomic import write_bytes, write_text, write_with
 from base.hostport import parse_host_port
-from base.procs import ProcessRecord, alive, spawn_detached, start_ticks, stop
+from base.pidstat import start_ticks
+from base.procs import ProcessRecord, alive, spawn_detached, stop
 
 pytestmark = pytest.mark.unit
 

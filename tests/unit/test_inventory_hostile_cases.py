@@ -238,8 +238,8 @@ def _(inv: InventoryCopy) -> list[str]:
         "sites.yaml", "tier: village, parent: town-jiangwan}", "tier: village, parent: dept-zsj}"
     )
     return [
-        f"inv/sites.yaml:{line}: sites[7].parent: a village site's parent must be a town or district_core site,"
-        " not department site 'dept-zsj'"
+        f"inv/sites.yaml:{line}: sites[7].parent: a village site's parent must be a town"
+        " or district_core site, not department site 'dept-zsj'"
     ]
 
 
