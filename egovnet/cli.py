@@ -251,6 +251,8 @@ def report(exc: EgovnetError) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command; usage errors exit 2 (click's standalone mode), egovnet errors by kind."""
+    # the locale's language until --lang says otherwise (a bad --lang is reported in it)
+    messages.choose(lang_from_env(os.environ))
     try:
         app(args=argv, prog_name="egovnet")
     except EgovnetError as exc:

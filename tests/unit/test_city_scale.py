@@ -12,7 +12,7 @@ import pytest
 from inventory.loader import load_inventory
 from inventory.models import Role, Tier
 from inventory.sample_city import CityShape, city_documents, write_city
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 from tests.unit.city_helpers import SMALL, city_dir, city_inventory
 from topology.checks import check
 from topology.graph import build_network
@@ -68,7 +68,9 @@ def test_every_dual_homed_site_survives_any_single_failure_in_the_city() -> None
 
 
 def test_whatif_all_single_on_a_generated_city_from_the_cli() -> None:
-    done = run_egovnet("topology", "whatif", "--all-single", "--json", "-i", str(city_dir(SMALL)))
+    done = invoke_egovnet(
+        "topology", "whatif", "--all-single", "--json", "-i", str(city_dir(SMALL))
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert len(rows) == len(city_inventory(SMALL).links) + 130 - 24

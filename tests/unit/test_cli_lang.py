@@ -13,7 +13,7 @@ import pytest
 from base.errors import LanguageError
 from base.lang import Lang, lang_from_env, parse_lang
 from egovnet.messages import CATALOGUE
-from tests.conftest import run_egovnet
+from tests.conftest import invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +21,7 @@ WIDE = {"COLUMNS": "200", "PATH": ""}
 
 
 def show(*args: str, env: dict[str, str] | None = None) -> str:
-    result = run_egovnet(*args, "inventory", "show", "-p", "lab", env={**WIDE, **(env or {})})
+    result = invoke_egovnet(*args, "inventory", "show", "-p", "lab", env={**WIDE, **(env or {})})
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -72,7 +72,7 @@ def test_the_option_beats_the_locale() -> None:
 
 
 def test_an_unknown_language_is_bad_input() -> None:
-    result = run_egovnet("--lang", "fr", "inventory", "show", env=WIDE)
+    result = invoke_egovnet("--lang", "fr", "inventory", "show", env=WIDE)
     assert result.returncode == 2
     assert result.stderr.strip() == "error: --lang: unknown language 'fr' (zh or en)"
     with pytest.raises(LanguageError):
@@ -80,17 +80,17 @@ def test_an_unknown_language_is_bad_input() -> None:
 
 
 def test_errors_in_chinese() -> None:
-    result = run_egovnet("--lang", "zh", "inventory", "validate", "/nonexistent", env=WIDE)
+    result = invoke_egovnet("--lang", "zh", "inventory", "validate", "/nonexistent", env=WIDE)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("错误：/nonexistent:1: ") and lines[-1] == "共 1 个错误"
 
 
 def test_help_stays_english_and_json_keeps_its_keys() -> None:
-    result = run_egovnet("--lang", "zh", "inventory", "show", "--help", env=WIDE)
+    result = invoke_egovnet("--lang", "zh", "inventory", "show", "--help", env=WIDE)
     assert result.returncode == 0 and "Sites per tier" in result.stdout
-    zh = run_egovnet("--lang", "zh", "inventory", "show", "-p", "lab", "--json", env=WIDE)
-    en = run_egovnet("--lang", "en", "inventory", "show", "-p", "lab", "--json", env=WIDE)
+    zh = invoke_egovnet("--lang", "zh", "inventory", "show", "-p", "lab", "--json", env=WIDE)
+    en = invoke_egovnet("--lang", "en", "inventory", "show", "-p", "lab", "--json", env=WIDE)
     assert json.loads(zh.stdout) == json.loads(en.stdout)
 
 

@@ -12,7 +12,7 @@ from base.errors import InventoryErrors
 from inventory.catalog import Inventory
 from inventory.ledger.cells import read_bandwidth
 from inventory.loader import load_inventory
-from tests.conftest import DISTRICT_INVENTORY, LAB_INVENTORY, run_egovnet
+from tests.conftest import DISTRICT_INVENTORY, LAB_INVENTORY, invoke_egovnet
 
 pytestmark = pytest.mark.unit
 
@@ -36,19 +36,21 @@ def assert_same_inventory(left: Inventory, right: Inventory) -> None:
 @pytest.mark.parametrize("source", [DISTRICT_INVENTORY, LAB_INVENTORY], ids=["district", "lab"])
 def test_export_then_import_gives_the_same_inventory(tmp_path: Path, source: Path) -> None:
     ledger = tmp_path / "台账.xlsx"
-    exported = run_egovnet("inventory", "export", "xlsx", "-i", str(source), "--out", str(ledger))
+    exported = invoke_egovnet(
+        "inventory", "export", "xlsx", "-i", str(source), "--out", str(ledger)
+    )
     assert exported.returncode == 0, exported.stderr
     out = tmp_path / "imported"
-    imported = run_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
+    imported = invoke_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
     assert imported.returncode == 0, imported.stderr
     assert_same_inventory(load_inventory(source), load_inventory(out))
-    validated = run_egovnet("inventory", "validate", str(out))
+    validated = invoke_egovnet("inventory", "validate", str(out))
     assert validated.returncode == 0, validated.stderr
 
 
 def test_template_has_chinese_headers_and_lists_for_tiers_and_platforms(tmp_path: Path) -> None:
     ledger = tmp_path / "template.xlsx"
-    result = run_egovnet("inventory", "template", "--xlsx", str(ledger))
+    result = invoke_egovnet("inventory", "template", "--xlsx", str(ledger))
     assert result.returncode == 0, result.stderr
     book = load_workbook(ledger)
     assert {"站点", "设备", "接口", "线路", "信息系统", "参数"} <= set(book.sheetnames)
@@ -156,7 +158,7 @@ def test_a_hand_filled_ledger_imports(tmp_path: Path) -> None:
     ledger = tmp_path / "武江区台账.xlsx"
     _messy_ledger(ledger)
     out = tmp_path / "wujiang"
-    result = run_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
+    result = invoke_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
     assert result.returncode == 0, result.stderr
     inv = load_inventory(out)
     assert [s.id for s in inv.sites] == ["district-core", "town-longgui", "vil-longgui-01",
@@ -193,7 +195,7 @@ def test_bad_rows_are_all_named_by_sheet_row_and_column_and_nothing_is_written(
     ledger = tmp_path / "台账.xlsx"
     _messy_ledger(ledger, bad=True)
     out = tmp_path / "wujiang"
-    result = run_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
+    result = invoke_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
     assert result.returncode == 2
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
     text = "\n".join(lines)
@@ -209,7 +211,7 @@ def test_bad_rows_are_all_named_by_sheet_row_and_column_and_nothing_is_written(
 def test_bad_cells_come_back_as_json_records(tmp_path: Path) -> None:
     ledger = tmp_path / "台账.xlsx"
     _messy_ledger(ledger, bad=True)
-    result = run_egovnet(
+    result = invoke_egovnet(
         "inventory", "import", "xlsx", str(ledger), "--out", str(tmp_path / "o"), "--json"
     )
     assert result.returncode == 2
@@ -222,7 +224,7 @@ def test_an_existing_inventory_is_never_overwritten(tmp_path: Path) -> None:
     out = tmp_path / "inv"
     out.mkdir()
     (out / "sites.yaml").write_text("sites: []\n", encoding="utf-8")
-    result = run_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
+    result = invoke_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(out))
     assert result.returncode == 2
     assert "not an empty directory" in result.stderr
     assert (out / "sites.yaml").read_text(encoding="utf-8") == "sites: []\n"
@@ -231,7 +233,9 @@ def test_an_existing_inventory_is_never_overwritten(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_workbook_is_bad_input(tmp_path: Path) -> None:
     ledger = tmp_path / "台账.xlsx"
     ledger.write_text("站点,层级\n", encoding="utf-8")
-    result = run_egovnet("inventory", "import", "xlsx", str(ledger), "--out", str(tmp_path / "o"))
+    result = invoke_egovnet(
+        "inventory", "import", "xlsx", str(ledger), "--out", str(tmp_path / "o")
+    )
     assert result.returncode == 2
     assert f"{ledger}:1: (file): not an Excel .xlsx workbook" in result.stderr
 
@@ -253,7 +257,7 @@ def test_export_of_a_bad_inventory_fails_as_validate_does(tmp_path: Path) -> Non
     inv = tmp_path / "inv"
     inv.mkdir()
     (inv / "sites.yaml").write_text("sites: [{id: x, name: X, tier: nowhere}]\n", "utf-8")
-    result = run_egovnet(
+    result = invoke_egovnet(
         "inventory", "export", "xlsx", "-i", str(inv), "--out", str(tmp_path / "l.xlsx")
     )
     assert result.returncode == 2

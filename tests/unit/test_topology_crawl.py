@@ -13,7 +13,7 @@ import pytest
 
 from base.errors import DiscoveryError, LabNotUpError
 from inventory.loader import load_inventory
-from tests.conftest import LAB_INVENTORY, REPO, run_egovnet
+from tests.conftest import LAB_INVENTORY, REPO, invoke_egovnet
 from tests.discovery_compare import link_facts, network_devices
 from topology.discovery.crawl import (
     IF_HIGH_SPEED,
@@ -71,7 +71,7 @@ def test_from_core1_the_draft_holds_every_device_and_link_of_the_lab(tmp_path: P
     lab = load_inventory(LAB_INVENTORY)
     assert network_devices(found.inventory) == network_devices(lab)
     assert link_facts(found.inventory) == link_facts(lab)
-    assert run_egovnet("inventory", "validate", str(out)).returncode == 0
+    assert invoke_egovnet("inventory", "validate", str(out)).returncode == 0
     sites = (out / "sites.yaml").read_text(encoding="utf-8")
     assert "# review:" in sites and "tier: village" in sites
     links = (out / "links.yaml").read_text(encoding="utf-8")
@@ -139,7 +139,7 @@ def test_lldp_rows_without_a_system_name_are_skipped() -> None:
 
 
 def test_the_guard_refuses_a_lab_seed_off_the_machine(tmp_path: Path) -> None:
-    result = run_egovnet(
+    result = invoke_egovnet(
         "inventory", "discover", "--profile", "lab", "--state-dir", str(tmp_path / "state"),
         "--seed", "192.0.2.77", "--out", str(tmp_path / "draft"),
     )  # fmt: skip
