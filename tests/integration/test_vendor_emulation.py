@@ -88,6 +88,9 @@ def _netmiko(emu: EmulatedDevice, device_type: str):  # type: ignore[no-untyped-
         port=emu.port,
         username=USER,
         password=PASSWORD,
+        # the emulation reads slowly (fakenos sleeps per byte it receives): Netmiko's careful
+        # timing, as users of real VRP/Comware set it for slow devices
+        fast_cli=False,
     )
 
 

@@ -133,9 +133,16 @@ def programs_in_python(source: str, filename: str) -> Iterator[tuple[int, str]]:
             yield node.lineno, node.value
 
 
+#: Ansible modules that need something on the managed host (a lab server: this host's root).
+MODULE_NEEDS = {"ansible.builtin.apt": "/usr/lib/python3/dist-packages/apt/__init__.py"}
+
+
 def programs_in_playbook(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
+        module = stripped.removeprefix("- ").split(":", 1)[0]
+        if module in MODULE_NEEDS:
+            yield number, MODULE_NEEDS[module]
         if re.match(r"^become:\s*(true|yes)\b", stripped):
             yield number, "sudo"
         match = re.match(r"^(- )?(ansible\.builtin\.)?command:\s*(\S.*)$", stripped)
@@ -208,8 +215,13 @@ binary = "/usr/sbin/pathprog"
 def test_playbook_become_needs_sudo_declared() -> None:
     playbook = (
         "- hosts: all\n  become: true\n  tasks:\n    - ansible.builtin.command: auditctl -s\n"
+        "    - ansible.builtin.apt:\n        name: auditd\n"
     )
-    assert list(programs_in_playbook(playbook)) == [(2, "sudo"), (4, "auditctl")]
+    assert list(programs_in_playbook(playbook)) == [
+        (2, "sudo"),
+        (4, "auditctl"),
+        (5, "/usr/lib/python3/dist-packages/apt/__init__.py"),
+    ]
     assert is_declared("sudo") and declared()["sudo"].scope == "server"
 
 
