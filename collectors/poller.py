@@ -442,7 +442,9 @@ def _classify(
                 f"SNMPv3 user {target.credentials.user!r}: the agent answered engine discovery"
                 " but not the encrypted request (wrong privacy key or protocol?)",
             )
-        if isinstance(exc.__cause__, asyncio.CancelledError):  # the caller's deadline
+        # the caller's deadline: asyncio.timeout raises TimeoutError from the cancellation
+        # (3.11.3+), or during it (Debian 12's 3.11.2), so the cause or the context
+        if isinstance(exc.__cause__ or exc.__context__, asyncio.CancelledError):
             return PollError(ErrorKind.timeout, f"poll not done within {timeout:g}s")
         detail = str(exc) or str(exc.__cause__ or "")
         why = f" ({detail})" if detail else ""
