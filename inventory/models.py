@@ -14,11 +14,22 @@ these typed models; nothing downstream reads the YAML. Conventions:
 from __future__ import annotations
 
 import ipaddress
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+)
 
 Slug = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=63)]
 EnvName = Annotated[str, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]
@@ -209,12 +220,51 @@ class RoutingPolicy(Strict):
     lsa_min_arrival_ms: StrictInt | None = Field(None, ge=0)
 
 
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class DigestSchedule(Strict):
+    """When the daily digest goes to the bureau's group: a wall-clock time in a named zone."""
+
+    time: StrictStr = Field("08:30", description="HH:MM, 24-hour clock")
+    timezone: StrictStr = Field("Asia/Shanghai", description="an IANA zone name")
+
+    @field_validator("time")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError("not a time of day HH:MM on a 24-hour clock (e.g. 08:30)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known time zone (e.g. Asia/Shanghai)") from None
+        return value
+
+    @property
+    def hour(self) -> int:
+        return int(self.time[:2])
+
+    @property
+    def minute(self) -> int:
+        return int(self.time[3:])
+
+
+class MonitoringPolicy(Strict):
+    digest: DigestSchedule = DigestSchedule()
+
+
 class Policy(Strict):
     plan: PlanPolicy = PlanPolicy()
     tiers: dict[Tier, TierPolicy]
     redundancy: RedundancyPolicy = RedundancyPolicy()
     management: ManagementPolicy = ManagementPolicy()
     routing: RoutingPolicy = RoutingPolicy()
+    monitoring: MonitoringPolicy = MonitoringPolicy()
 
 
 class SnmpProfile(Strict):

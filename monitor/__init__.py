@@ -13,4 +13,6 @@
 * ``webhook``      a tiny Alertmanager webhook receiver that keeps every notification
 * ``dashboards``   the Grafana dashboards: every panel query, ready to run against Prometheus
 * ``yamltext``     YAML as people read it (PromQL in literal blocks, Chinese as is)
+* ``digest``       the daily digest: plan progress, 上云率, 等保, open alerts, as one message
+* ``schedule``     the digest's systemd timer + service and cron entry, written by `monitor config`
 """

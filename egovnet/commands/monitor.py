@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from base.errors import MonitorConfigError, MonitorError
+from base.lang import parse_lang
 from egovnet.commands.common import (
     InventoryArg,
     InventoryOpt,
@@ -27,8 +28,10 @@ from egovnet.settings import Settings
 from exporters.config import TrapConfig
 from inventory.catalog import Inventory
 from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
+from monitor.digest import build_digest, render_markdown, stack_urls
 from monitor.generate import check_files, generate, write_files
 from monitor.options import MonitorOptions, parse_overrides
+from monitor.schedule import DigestJob, digest_schedule_files
 from monitor.stack import (
     StackLayout,
     bring_down,
@@ -121,9 +124,13 @@ def config_cmd(  # noqa: PLR0917 - typer options
     path: InventoryArg = None,
     inventory: InventoryOpt = None,
     profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write prometheus.yml, alertmanager.yml, the rules and file_sd targets for a production NOC.
+
+    Also the daily digest's systemd timer + service (systemd/) and cron entry (cron/), at the
+    inventory's policy.monitoring.digest time, reading --state-dir; nothing is installed.
 
     Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
     """
@@ -141,8 +148,9 @@ def config_cmd(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base,
     )
-    _, inv = _inventory(path, inventory, profile, None)
-    files = generate(inv, options)
+    s, inv = _inventory(path, inventory, profile, state_dir)
+    job = DigestJob.of(sys.executable, s.inventory_path, s.state_dir, options)
+    files = [*generate(inv, options), *digest_schedule_files(inv, job)]
     written = write_files(out, files)
     checks = check_files(out) if check else []
     if json_out:
@@ -162,6 +170,46 @@ def config_cmd(  # noqa: PLR0917 - typer options
     failed = [c for c in checks if not c.ok]
     if failed:
         raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
+
+
+# --- digest -----------------------------------------------------------------------------
+
+
+@app.command()
+def digest(  # noqa: PLR0917 - typer options
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the message: zh (default) or en.")
+    ] = "zh",
+    alertmanager_url: Annotated[
+        str | None,
+        typer.Option(help="Alertmanager to ask for open alerts (default: `monitor up`'s)."),
+    ] = None,
+    prometheus_url: Annotated[
+        str | None,
+        typer.Option(help="Prometheus to ask when Alertmanager does not answer."),
+    ] = None,
+    path: InventoryArg = None,
+    inventory: InventoryOpt = None,
+    profile: ProfileOpt = None,
+    state_dir: StateDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The daily digest for the bureau's group, as one markdown message: sites meeting their
+    tier's target, coverage, 上云率, 等保 status and open alerts.
+
+    An unreachable stack is one line of the digest, not a failure.
+
+    Example: egovnet monitor digest --lang en
+    """
+    language = parse_lang(lang)
+    s, inv = _inventory(path, inventory, profile, state_dir)
+    urls = stack_urls(s.state_dir.resolve(), alertmanager_url, prometheus_url)
+    made = build_digest(inv, s.state_dir.resolve(), urls)
+    text = render_markdown(made, language)
+    if json_out:
+        print_json(made.model_dump(mode="json") | {"lang": language.value, "markdown": text})
+    else:
+        typer.echo(text)
 
 
 # --- up / down / status -----------------------------------------------------------------
