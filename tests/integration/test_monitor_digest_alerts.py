@@ -51,6 +51,18 @@ def start(argv: list[str], ready: str, log: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
+def serve(argv: list[str], work: Path) -> Iterator[str]:
+    """Run one daemon on a free loopback port until the module is done; yield its URL."""
+    address = f"127.0.0.1:{free_port()}"
+    proc = start(
+        [*argv, f"--web.listen-address={address}"], f"http://{address}/-/ready", work / "log"
+    )
+    try:
+        yield f"http://{address}"
+    finally:
+        stop(proc)
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
@@ -75,22 +87,9 @@ def post(url: str, body: Any) -> None:
 def alertmanager(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("am")
     (work / "alertmanager.yml").write_text(ALERTMANAGER_YML, encoding="utf-8")
-    address = f"127.0.0.1:{free_port()}"
-    proc = start(
-        [
-            ALERTMANAGER_BIN,
-            f"--config.file={work / 'alertmanager.yml'}",
-            f"--storage.path={work / 'data'}",
-            f"--web.listen-address={address}",
-            "--cluster.listen-address=",
-        ],
-        f"http://{address}/-/ready",
-        work / "alertmanager.log",
-    )
-    try:
-        yield f"http://{address}"
-    finally:
-        stop(proc)
+    argv = [ALERTMANAGER_BIN, f"--config.file={work / 'alertmanager.yml'}",
+            f"--storage.path={work / 'data'}", "--cluster.listen-address="]  # fmt: skip
+    yield from serve(argv, work)
 
 
 @pytest.fixture(scope="module")
@@ -98,21 +97,9 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("prom")
     (work / "prometheus.yml").write_text(PROMETHEUS_YML, encoding="utf-8")
     (work / "rules.yml").write_text(RULES_YML, encoding="utf-8")
-    address = f"127.0.0.1:{free_port()}"
-    proc = start(
-        [
-            PROMETHEUS_BIN,
-            f"--config.file={work / 'prometheus.yml'}",
-            f"--storage.tsdb.path={work / 'data'}",
-            f"--web.listen-address={address}",
-        ],
-        f"http://{address}/-/ready",
-        work / "prometheus.log",
-    )
-    try:
-        yield f"http://{address}"
-    finally:
-        stop(proc)
+    argv = [PROMETHEUS_BIN, f"--config.file={work / 'prometheus.yml'}",
+            f"--storage.tsdb.path={work / 'data'}"]  # fmt: skip
+    yield from serve(argv, work)
 
 
 def digest(tmp_path: Path, alertmanager: str, prometheus: str) -> dict[str, Any]:

@@ -46,6 +46,12 @@ def expected_argv(inv: Path, state: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def analyze(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SYSTEMD_ANALYZE, *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
 def unit_value(text: str, key: str) -> str:
     values = [ln.split("=", 1)[1] for ln in text.splitlines() if ln.startswith(f"{key}=")]
     assert len(values) == 1, (key, text)
@@ -97,17 +103,9 @@ def test_systemd_analyze_accepts_the_units(tmp_path: Path) -> None:
     assert code == 0, err
     systemd = tmp_path / "out" / "systemd"
     files = [str(systemd / "egovnet-digest.timer"), str(systemd / "egovnet-digest.service")]
-    done = subprocess.run(
-        [SYSTEMD_ANALYZE, "verify", *files], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = analyze("verify", *files)
     assert done.returncode == 0, done.stdout + done.stderr
-    calendar = subprocess.run(
-        [SYSTEMD_ANALYZE, "calendar", "*-*-* 23:59:00 Asia/Shanghai"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    calendar = analyze("calendar", "*-*-* 23:59:00 Asia/Shanghai")
     assert "Normalized form: *-*-* 23:59:00 Asia/Shanghai" in calendar.stdout
 
 
@@ -119,13 +117,7 @@ def test_systemd_analyze_would_catch_a_broken_unit(tmp_path: Path) -> None:
     timer = tmp_path / "out" / "systemd" / "egovnet-digest.timer"
     timer.write_text(timer.read_text(encoding="utf-8").replace("08:30:00", "25:99:00"))
     service = tmp_path / "out" / "systemd" / "egovnet-digest.service"
-    done = subprocess.run(
-        [SYSTEMD_ANALYZE, "verify", str(timer), str(service)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = analyze("verify", str(timer), str(service))
     assert done.returncode != 0
     assert "calendar" in done.stderr
 
