@@ -124,17 +124,16 @@ def tier_progress(inv: Inventory, measured: Iterable[BandwidthResult]) -> list[T
     for result in measured:
         if result.meets_target is not None:
             verdicts.setdefault(result.site, []).append(result.meets_target)
+    rows_of: dict[str, list[CircuitRow]] = {}
+    for row in summary.circuits:
+        rows_of.setdefault(row.site, []).append(row)
     out: list[TierProgress] = []
     for tier in summary.tiers:
         if tier.target_mbps is None or tier.tier not in {t.value for t in ACCESS_TIERS}:
             continue
         sites = [s.id for s in inv.sites_in_tier(Tier(tier.tier))]
         tested = [s for s in sites if s in verdicts]
-        gaps = [
-            gap
-            for site in sites
-            if (gap := _gap([r for r in summary.circuits if r.site == site])) is not None
-        ]
+        gaps = [gap for site in sites if (gap := _gap(rows_of.get(site, []))) is not None]
         gaps.sort(key=lambda g: (-g.shortfall_mbps, g.site))
         out.append(
             TierProgress(
