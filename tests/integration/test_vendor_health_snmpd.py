@@ -27,6 +27,7 @@ from lab.vendors.health_snmpd import snmpd_config_lines
 from lab.vendors.health_state import HealthState, set_health, set_optical, write_state
 from monitor.options import MonitorOptions
 from monitor.rules import generated_alerts
+from tests.conftest import run_egovnet
 from tests.integration.exporter_process import (
     Running,
     free_udp_port,
@@ -211,6 +212,28 @@ def start_prometheus(work: Path, exporter: Running) -> tuple[subprocess.Popen[by
     return process, f"http://{address}"
 
 
+HEALTH_PANELS = {
+    "CPU and memory per board",
+    "Board temperature",
+    "Fans and power supplies",
+    "Optical power against the low alarm threshold",
+}
+
+
+def health_panel_series(lab: Path, url: str, site: str) -> dict[tuple[str, str], int]:
+    """`egovnet monitor dashboards --check` on this data: series per vendor health panel query
+    of the site dashboard (the rest of the stack, e.g. the exporter's own /metrics job, is not
+    scraped here, so only these panels are judged)."""
+    done = run_egovnet(
+        "monitor", "dashboards", "--check", "--prometheus-url", url, "--site", site,
+        "--json", "--inventory", str(lab / "inventory"), "--state-dir", str(lab / "state"),
+    )  # fmt: skip
+    rows = [r for r in json.loads(done.stdout) if r["panel"] in HEALTH_PANELS]
+    assert {r["panel"] for r in rows} == HEALTH_PANELS, done.stderr
+    assert all(r["problem"] in {None, "empty result where data must exist"} for r in rows)
+    return {(r["panel"], r["ref"]): int(r["series"]) for r in rows}
+
+
 def firing(url: str) -> list[dict[str, str]]:
     try:
         with urllib.request.urlopen(f"{url}/api/v1/alerts", timeout=5) as response:
@@ -238,6 +261,11 @@ def test_high_cpu_and_low_optical_power_fire_their_alerts_in_prometheus(
         assert wanted <= seen, (seen, (lab / "prometheus.log").read_text()[-2000:])
         # nothing else is wrong with these devices
         assert {name for name, _, _ in seen} == {"DeviceCpuHigh", "OpticalPowerLow"}
+        # boards are the device's own site; optics the link's served site (the village)
+        town = health_panel_series(lab, url, "town-longgui")
+        village = health_panel_series(lab, url, "vil-shangwei")
+        assert all(n > 0 for (panel, _), n in town.items() if not panel.startswith("Optical"))
+        assert all(n > 0 for n in village.values()), village
     finally:
         prometheus.terminate()
         prometheus.wait(10)
