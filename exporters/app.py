@@ -2,7 +2,8 @@
 
 ``/snmp?target=DEVICE`` polls that device while Prometheus waits (snmp_exporter style; the
 target may also be the device's management address). The answer holds the device and
-interface series of docs/metrics.md; the poll is cut at Prometheus' scrape timeout (its
+interface series of docs/metrics.md (for huawei_vrp and hp_comware devices also their vendor
+health, ``exporters.vendor_health``); the poll is cut at Prometheus' scrape timeout (its
 ``X-Prometheus-Scrape-Timeout-Seconds`` header) less ``scrape_timeout_offset_seconds``.
 ``/metrics`` holds the exporter's own health, the inventory series (with 上云率 from
 ``playbooks.migration.migration_metrics``), the trap series and, when the config names a
