@@ -1,7 +1,7 @@
 """Huawei VRP: HUAWEI-ENTITY-EXTENT-MIB boards, fans, power supplies and optics.
 
 Boards are the entities Zabbix's "Huawei VRP by SNMP" template watches: entPhysicalName
-starting with ``MPU`` (main processing units). Fans and power supplies have tables of their
+matching ``MPU.*`` (main processing units). Fans and power supplies have tables of their
 own indexed by slot and number; optics are indexed by the port's entPhysicalIndex, named by
 entPhysicalName (the port's name, as in ``display interface``).
 """
@@ -52,7 +52,7 @@ def parse(tables: Tables, interface_of: InterfaceOf) -> HealthParts:
     boards = []
     for index in names:
         name = entity_name(tables, index)
-        if not BOARD.match(name):
+        if not BOARD.search(name):
             continue
         cpu = integer(tables, HW_CPU_USAGE.oid, index)
         mem = integer(tables, HW_MEM_USAGE.oid, index)

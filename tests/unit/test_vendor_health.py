@@ -223,3 +223,19 @@ def test_the_collector_exports_what_the_contract_documents(lab_inventory: Invent
     assert [s.name for f in text_string_to_metric_families(failed.decode()) for s in f.samples] == [
         "egovnet_device_health_up"
     ]
+
+
+def test_the_doc_states_each_health_alert_as_the_rules_define_it() -> None:
+    import yaml
+
+    text = (REPO / "docs" / "vendor-health.md").read_text(encoding="utf-8")
+    table = text.split("## The alerts", 1)[1].split("\n## ", 1)[0]
+    documented = {
+        m[0]: (m[1], m[2])
+        for m in re.findall(r"^\| (\w+) \| .+ \| (\w+) \| (\w+) \|$", table, flags=re.MULTILINE)
+        if m[0] != "alert"
+    }
+    rules = yaml.safe_load((REPO / "exporters" / "rules" / "alerts.yml").read_text("utf-8"))
+    (group,) = [g for g in rules["groups"] if g["name"] == "egovnet-device-health"]
+    defined = {r["alert"]: (r["for"], r["labels"]["severity"]) for r in group["rules"]}
+    assert documented == defined
