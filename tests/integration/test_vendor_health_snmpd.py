@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collectors.simulate import NetSnmpAgent
+from collectors.simulate import AgentUser, NetSnmpAgent
 from lab.vendors.device import Health, Optic
 from lab.vendors.health_snmpd import snmpd_config_lines
 from lab.vendors.health_state import HealthState, set_health, set_optical, write_state
@@ -42,6 +42,8 @@ pytestmark = pytest.mark.integration
 
 VRP, COMWARE = "127.4.14.1", "127.4.14.2"
 COMMUNITY = "t14-health"
+#: the Comware device is polled as the lab polls its devices: SNMPv3 authPriv
+USER = AgentUser("noc", "SHA-256", "t14-auth-key-0123", "AES", "t14-priv-key-0123")
 DEV = {"site": "town-longgui", "site_name": "龙归镇", "tier": "town", "role": "aggregation"}
 
 
@@ -57,6 +59,9 @@ def write_inventory(directory: Path, port: int) -> None:
         "snmp_profiles": [
             {"name": "legacy-v2c", "version": "v2c", "community_env": "T14_COMMUNITY",
              "port": port, "timeout_seconds": 1.0, "retries": 1},
+            {"name": "noc-v3", "version": "v3", "user": USER.name, "auth_protocol": "SHA-256",
+             "priv_protocol": "AES", "auth_key_env": "T14_AUTH", "priv_key_env": "T14_PRIV",
+             "port": port, "timeout_seconds": 1.0, "retries": 1},
         ],
         "sites": [
             {"id": "town-longgui", "name": "龙归镇", "tier": "town"},
@@ -68,7 +73,7 @@ def write_inventory(directory: Path, port: int) -> None:
              "platform": "huawei_vrp", "mgmt_address": VRP, "snmp_profile": "legacy-v2c",
              "interfaces": [{"name": "lo"}]},
             {"name": "cw1", "site": "vil-shangwei", "role": "cpe", "platform": "hp_comware",
-             "mgmt_address": COMWARE, "snmp_profile": "legacy-v2c",
+             "mgmt_address": COMWARE, "snmp_profile": "noc-v3",
              "interfaces": [{"name": "lo"}]},
         ],
         "links": [
@@ -95,12 +100,14 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         write_state(state, HealthState(platform, Health(optics={"lo": Optic()}), {"lo": 1}))
         agents.append(
             NetSnmpAgent(
-                work / platform, [address], port, community=COMMUNITY,
+                work / platform, [address], port, community=COMMUNITY, users=[USER],
                 sys_name=platform, extra_config=snmpd_config_lines(platform, state),
             )
         )  # fmt: skip
     write_inventory(work / "inventory", port)
-    (work / "secrets.env").write_text(f"T14_COMMUNITY={COMMUNITY}\n")
+    (work / "secrets.env").write_text(
+        f"T14_COMMUNITY={COMMUNITY}\nT14_AUTH={USER.auth_key}\nT14_PRIV={USER.priv_key}\n"
+    )
     (work / "exporter.yml").write_text("inventory: inventory\nsecrets_file: secrets.env\n")
     for agent in agents:
         agent.start()
