@@ -178,6 +178,31 @@ class Poller:
                 state.failing = None
             return reading
 
+    async def walk(
+        self, device: str, columns: Sequence[str], timeout: float | None = None
+    ) -> tuple[dict[str, list[tuple[str, object]]], PollError | None]:
+        """Walk ``columns`` on the device's own session, serialised with its polls (vendor
+        health uses it). Device trouble is the returned error, counted like a poll's."""
+        target = self.target(device)
+        state = self._state(device)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_concurrency)
+        async with state.lock, self._slots:
+            stats = _Stats()
+            walked: dict[str, list[tuple[str, object]]] = {}
+            try:
+                async with asyncio.timeout(timeout):
+                    session = await self._session(target, state, stats)
+                    for column in columns:
+                        walk = partial(session.walk, column)
+                        walked[column] = await self._retrying(target, walk, stats)
+            except Exception as exc:  # every device failure becomes the error
+                error = _classify(exc, target, stats, timeout)
+                state.errors[error.kind] += 1
+                state.drop_session()
+                return {}, error
+            return walked, None
+
     async def poll_many(
         self,
         devices: Sequence[str] | None = None,

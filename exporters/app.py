@@ -2,7 +2,8 @@
 
 ``/snmp?target=DEVICE`` polls that device while Prometheus waits (snmp_exporter style; the
 target may also be the device's management address). The answer holds the device and
-interface series of docs/metrics.md; the poll is cut at Prometheus' scrape timeout (its
+interface series of docs/metrics.md (for huawei_vrp and hp_comware devices also their vendor
+health, ``exporters.vendor_health``); the poll is cut at Prometheus' scrape timeout (its
 ``X-Prometheus-Scrape-Timeout-Seconds`` header) less ``scrape_timeout_offset_seconds``.
 ``/metrics`` holds the exporter's own health, the inventory series (with 上云率 from
 ``playbooks.migration.migration_metrics``), the trap series and, when the config names a
@@ -20,12 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import generate_latest
+from prometheus_client.registry import Collector
 
 from bandwidth.store import BandwidthStore
 from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
 from collectors.poller import Poller
 from collectors.readings import DeviceReading
 from collectors.targets import SnmpTarget, credentials_for, targets_from_inventory
+from collectors.vendor_health import HEALTH_PLATFORMS
+from collectors.vendor_health.poll import poll_health
+from collectors.vendor_health.readings import HealthReading
 from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
 from playbooks.store import AuditPaths
@@ -40,6 +45,7 @@ from .inventory_series import InventoryCollector
 from .labels import LabelCatalog
 from .server import HttpServer, Request, Response
 from .traps import TrapCollector
+from .vendor_health import VendorHealthCollector
 from .webconfig import WebSecurity
 
 log = logging.getLogger("egovnet.exporters")
@@ -138,8 +144,11 @@ class Exporter:
             return Response(400, b"'target' parameter must be specified once\n")
         if device is None or device not in self.poller.devices:
             return Response(400, f"unknown target {target!r}\n".encode())
-        reading = await self.poll(device, _scrape_timeout(request, self.config))
-        return Response(200, self.render_snmp(reading), CONTENT_TYPE)
+        timeout = _scrape_timeout(request, self.config)
+        reading = await self.poll(device, timeout)
+        left = None if timeout is None else max(0.1, timeout - reading.duration_seconds)
+        health = await self.poll_health(device, left) if reading.ok else None
+        return Response(200, self.render_snmp(reading, health), CONTENT_TYPE)
 
     async def poll(self, device: str, timeout: float | None = None) -> DeviceReading:
         """Poll through the shared poller, then account for it (health, trap book)."""
@@ -152,14 +161,22 @@ class Exporter:
                 self.book.record_poll(device, iface.name, iface.oper_up, reading.started_at)
         return reading
 
-    def render_snmp(self, reading: DeviceReading) -> bytes:
+    async def poll_health(self, device: str, timeout: float | None) -> HealthReading | None:
+        """The vendor health of a Huawei/H3C device (None for other platforms)."""
+        platform = self.inventory.platform(self.inventory.device(device)).value
+        if platform not in HEALTH_PLATFORMS:
+            return None
+        return await poll_health(self.poller, device, platform, timeout)
+
+    def render_snmp(self, reading: DeviceReading, health: HealthReading | None = None) -> bytes:
         """The ``/snmp`` answer for one reading: fresh collectors, rendered at once."""
-        return render_collectors(
-            (
-                DeviceCollector(reading, self.catalog, self.poller.error_counts(reading.device)),
-                InterfaceCollector(reading, self.catalog),
-            )
-        )
+        collectors: list[Collector] = [
+            DeviceCollector(reading, self.catalog, self.poller.error_counts(reading.device)),
+            InterfaceCollector(reading, self.catalog),
+        ]
+        if health is not None:
+            collectors.append(VendorHealthCollector(health, self.catalog))
+        return render_collectors(collectors)
 
     def _count_response(self, request: Request, response: Response) -> None:
         path = request.path if request.path in {"/", "/metrics", "/snmp"} else "other"

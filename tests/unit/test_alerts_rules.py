@@ -29,6 +29,13 @@ REQUIRED = {
     "CircuitBelowPlanTarget",
     "InterfaceErrors",
     "LinkFlapping",
+    "DeviceCpuHigh",
+    "DeviceMemoryHigh",
+    "DeviceTemperatureHigh",
+    "DeviceFanFailed",
+    "DevicePowerSupplyFailed",
+    "OpticalPowerLow",
+    "OpticalPowerNearThreshold",
 }
 
 
@@ -108,6 +115,9 @@ def test_rules_use_only_contract_metrics() -> None:
         ('role!="core"} == 0\n', 'role!="x"} == 0\n'),  # the core/non-core split
         ('"town"\n            }}镇街{{', '"town"\n            }}town{{'),  # a Chinese tier name
         ('scope="site",site="%s"', 'scope="x",site="%s"'),  # minutes since the cut, in Chinese
+        ("egovnet_device_cpu_ratio > 0.9\n", "egovnet_device_cpu_ratio > 0.96\n"),
+        ("egovnet_device_fan_ok == 0\n", "egovnet_device_fan_ok == 1\n"),
+        ("_rx_low_threshold_dbm + 3\n", "_rx_low_threshold_dbm + 1\n"),  # the 3 dB margin
     ],
 )
 def test_a_broken_rule_fails_the_promtool_tests(tmp_path: Path, old: str, new: str) -> None:

@@ -80,6 +80,14 @@ def test_only_alert_tables_and_untested_bandwidth_may_come_back_empty() -> None:
         ("egovnet-noc", "Links down"),
         ("egovnet-noc", "Firing alerts"),
         ("egovnet-site", "Last bandwidth test (egovnet bandwidth test)"),
+        # vendor health: Huawei/H3C sites only; tests/integration/test_vendor_health_snmpd.py
+        # checks these non-empty on emulated devices
+        ("egovnet-site", "CPU and memory per board"),
+        ("egovnet-site", "CPU and memory per board"),
+        ("egovnet-site", "Board temperature"),
+        ("egovnet-site", "Fans and power supplies"),
+        ("egovnet-site", "Fans and power supplies"),
+        *[("egovnet-site", "Optical power against the low alarm threshold")] * 4,
     ]
 
 
