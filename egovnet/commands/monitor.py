@@ -141,9 +141,9 @@ def config_cmd(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base,
     )
-    _, inv = _inventory(path, inventory, profile, None)
+    s, inv = _inventory(path, inventory, profile, None)
     files = generate(inv, options)
-    written = write_files(out, files)
+    written = write_files(out, files, s.secrets())
     checks = check_files(out) if check else []
     if json_out:
         print_json(
@@ -268,6 +268,7 @@ def up(  # noqa: PLR0917 - typer options
             exporter=launch,
             timeout=timeout,
             on_start=lambda name: progress.update(task, description=f"starting {name}"),
+            secrets=s.secrets(),
         )
     layout, state, outcomes = done.layout, done.state, done.outcomes
     rows = [
@@ -373,6 +374,21 @@ def _render_status(st: StackStatus, layout: StackLayout) -> None:
         where = a.site_name or a.site or "-"
         alerts.add_row(a.name, sev, a.state, where, a.subject or "-", since, a.delivery)
     console.print(alerts)
+    if st.deliveries:
+        robots = Table(title="Chat receivers (robots)")
+        for col in ("receiver", "kind", "delivered", "merged", "failed", "last failure"):
+            robots.add_column(col)
+        for d in st.deliveries:
+            last = d.failures[-1] if d.failures else None
+            robots.add_row(
+                d.receiver,
+                d.kind,
+                str(d.delivered),
+                str(d.merged),
+                f"[red]{d.failed}[/red]" if d.failed else "0",
+                f"{last.at:%Y-%m-%d %H:%M:%S} {last.error}" if last else "-",
+            )
+        console.print(robots)
     for problem in st.problems:
         console.print(f"[red]problem:[/red] {problem}")
 
