@@ -38,6 +38,7 @@ from .render import FRAME_BYTES, MARKDOWN_BYTES, Piece, combine, compose
 KEPT_FAILURES = 20
 BACKOFF_FIRST = 1.0
 BACKOFF_MAX = 30.0
+WINDOW_MARGIN = 0.05
 
 
 # --- the state file ----------------------------------------------------------------------
@@ -46,6 +47,7 @@ BACKOFF_MAX = 30.0
 class FailedDelivery(BaseModel):
     at: datetime
     title: str
+    groups: list[str] = Field(default_factory=list)  # each notification merged into it
     alerts: int
     attempts: int
     error: str
@@ -95,6 +97,7 @@ class DeliveryLog:
                     FailedDelivery(
                         at=outcome.at,
                         title=outcome.title,
+                        groups=list(outcome.groups),
                         alerts=outcome.alerts,
                         attempts=outcome.attempts,
                         error=outcome.error,
@@ -112,6 +115,7 @@ class DeliveryLog:
 class Outcome:
     receiver: str
     title: str
+    groups: tuple[str, ...]
     alerts: int
     pieces: int
     attempts: int
@@ -164,6 +168,7 @@ def deliver(
     return Outcome(
         receiver=receiver.name,
         title=piece.title,
+        groups=piece.groups or (piece.title,),
         alerts=piece.alerts,
         pieces=pieces,
         attempts=attempts,
@@ -183,7 +188,9 @@ class RobotWorker:
         self.secrets = secrets
         self.log = log
         rate = rate_of(receiver)
-        self.limiter = MergingLimiter(per_window=rate.messages, window=float(rate.per_seconds))
+        # a margin, so a request that takes a while never lands inside the API's own window
+        window = float(rate.per_seconds) * (1 + WINDOW_MARGIN) + 0.2
+        self.limiter = MergingLimiter(per_window=rate.messages, window=window)
         self.cond = threading.Condition()
         self.busy = False
         self.stopping = False

@@ -37,6 +37,7 @@ class Piece:
     critical: bool = False
     alerts: int = 0
     resolved: bool = False
+    groups: tuple[str, ...] = ()  # the titles of the notifications merged into it
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def compose(
         critical=_critical_firing(notification),
         alerts=len(notification.alerts),
         resolved=notification.status == "resolved",
+        groups=(title_of(notification, lang),),
     )
 
 
@@ -156,6 +158,7 @@ def combine(pieces: list[Piece], lang: Language = Language.zh) -> Piece:
         critical=any(p.critical for p in pieces),
         alerts=sum(p.alerts for p in pieces),
         resolved=all(p.resolved for p in pieces),
+        groups=tuple(g for p in pieces for g in (p.groups or (p.title,))),
     )
 
 
