@@ -296,3 +296,100 @@ class FeishuStandIn(StandIn):
             _string(body, "content", "text")
         self.accept(path, body)
         return self.ok()
+
+
+# --- the three, as a NOC test configures them ---------------------------------------------
+
+# Made-up credentials of the stand-ins; tests put them in the secrets file or the environment.
+SECRETS = {
+    "EGOVNET_WECOM_ROBOT_KEY": "wecom-robot-key-0123456789",
+    "EGOVNET_WECOM_CORP_SECRET": "corpSecret-0123456789abcdef",
+    "EGOVNET_DINGTALK_TOKEN": "dingtalk-token-0123456789",
+    "EGOVNET_DINGTALK_SECRET": "SECdingtalk0123456789abcdef",
+    "EGOVNET_FEISHU_HOOK": "feishu-hook-0123456789",
+    "EGOVNET_FEISHU_SECRET": "feishuSecret0123456789",
+}
+WECOM_CORP_ID = "ww0000000000000000"
+FEISHU_ON_CALL = "ou_7d8a6e6df7621556ce0d21922b676706"
+
+
+@dataclass
+class Channels:
+    """One stand-in per vendor, and the inventory section that sends to them."""
+
+    wecom: WeComStandIn
+    dingtalk: DingTalkStandIn
+    feishu: FeishuStandIn
+    dingtalk_window: tuple[int, float] = (DINGTALK_PER_MINUTE, 60.0)
+
+    @classmethod
+    def standing_in(cls, dingtalk_window: tuple[int, float] | None = None) -> Channels:
+        messages, seconds = dingtalk_window or (DINGTALK_PER_MINUTE, 60.0)
+        return cls(
+            WeComStandIn(
+                key=SECRETS["EGOVNET_WECOM_ROBOT_KEY"],
+                corp_id=WECOM_CORP_ID,
+                corp_secret=SECRETS["EGOVNET_WECOM_CORP_SECRET"],
+                per_window=200,
+            ),
+            DingTalkStandIn(
+                token=SECRETS["EGOVNET_DINGTALK_TOKEN"],
+                secret=SECRETS["EGOVNET_DINGTALK_SECRET"],
+                per_window=messages,
+                window=seconds,
+            ),
+            FeishuStandIn(
+                token=SECRETS["EGOVNET_FEISHU_HOOK"], secret=SECRETS["EGOVNET_FEISHU_SECRET"]
+            ),
+            (messages, seconds),
+        )
+
+    def __enter__(self) -> Channels:
+        for s in (self.wecom, self.dingtalk, self.feishu):
+            s.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for s in (self.wecom, self.dingtalk, self.feishu):
+            s.__exit__()
+
+    def rejected(self) -> list[str]:
+        return self.wecom.rejected + self.dingtalk.rejected + self.feishu.rejected
+
+    def receivers_yaml(self) -> str:
+        """``monitoring:`` with a receiver of every kind, each at its stand-in."""
+        messages, seconds = self.dingtalk_window
+        return f"""\
+monitoring:
+  receivers:
+    - name: noc-wecom
+      kind: wecom_robot
+      key_env: EGOVNET_WECOM_ROBOT_KEY
+      on_call: zhangsan
+      retries: 1
+      rate_limit: {{messages: 200, per_seconds: 60}}
+      base_url: {self.wecom.base_url}
+    - name: noc-dingtalk
+      kind: dingtalk_robot
+      key_env: EGOVNET_DINGTALK_TOKEN
+      secret_env: EGOVNET_DINGTALK_SECRET
+      on_call: "13800000000"
+      retries: 1
+      rate_limit: {{messages: {messages}, per_seconds: {seconds}}}
+      base_url: {self.dingtalk.base_url}
+    - name: noc-feishu
+      kind: feishu_robot
+      key_env: EGOVNET_FEISHU_HOOK
+      secret_env: EGOVNET_FEISHU_SECRET
+      on_call: {FEISHU_ON_CALL}
+      retries: 3
+      base_url: {self.feishu.base_url}
+    - name: noc-wecom-app
+      kind: wecom_app
+      corp_id: {WECOM_CORP_ID}
+      agent_id: "1000002"
+      corp_secret_env: EGOVNET_WECOM_CORP_SECRET
+      to_party: "2"
+      on_call: zhangsan
+      base_url: {self.wecom.base_url}
+"""

@@ -125,6 +125,9 @@ def config_cmd(  # noqa: PLR0917 - typer options
 ) -> None:
     """Write prometheus.yml, alertmanager.yml, the rules and file_sd targets for a production NOC.
 
+    With a WeCom application among the inventory's monitoring.receivers, alertmanager.yml holds
+    its corp secret (Alertmanager 0.25 reads it from there) and is written with mode 0600.
+
     Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
     """
     options = MonitorOptions.build(
@@ -228,9 +231,13 @@ def up(  # noqa: PLR0917 - typer options
 ) -> None:
     """Start (or reload) exporter, Prometheus, Alertmanager and a webhook receiver on loopback.
 
-    Idempotent: running components are kept and reloaded, changed ones restarted.
+    Idempotent: running components are kept and reloaded, changed ones restarted. The
+    inventory's monitoring.receivers (WeCom, DingTalk, Feishu) are wired in; their secrets
+    come from the environment or the secrets file and must all be there.
 
     Example: egovnet monitor up --profile lab --alert-for-scale 0.1
+
+    Example: EGOVNET_DINGTALK_TOKEN=... egovnet monitor up -i my-district
     """
     loopback = "127.0.0.1"
     hook = f"{loopback}:{webhook_port}"
@@ -322,7 +329,8 @@ def down(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
 
 @app.command()
 def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
-    """Each component's health, the scrape targets, and every pending or firing alert.
+    """Each component's health, the scrape targets, every pending or firing alert, and what
+    each chat receiver (robot) delivered; a message that failed every retry is a problem line.
 
     Exit code 1 when a component is down or not ready (or nothing runs).
 

@@ -29,32 +29,13 @@ from monitor.robots.deliver import read_deliveries, send_text
 from monitor.stack import StackLayout, is_running, load_state
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.monitor_support import NetworkState, StandInExporter, free_port
-from tests.robot_standins import DingTalkStandIn, FeishuStandIn, WeComStandIn
+from tests.robot_standins import SECRETS, Channels
 
 pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
-# Made-up credentials of the stand-ins; the secrets file and the environment hold them.
-SECRETS = {
-    "EGOVNET_WECOM_ROBOT_KEY": "wecom-robot-key-0123456789",
-    "EGOVNET_WECOM_CORP_SECRET": "corpSecret-0123456789abcdef",
-    "EGOVNET_DINGTALK_TOKEN": "dingtalk-token-0123456789",
-    "EGOVNET_DINGTALK_SECRET": "SECdingtalk0123456789abcdef",
-    "EGOVNET_FEISHU_HOOK": "feishu-hook-0123456789",
-    "EGOVNET_FEISHU_SECRET": "feishuSecret0123456789",
-}
 IN_ENVIRONMENT = ("EGOVNET_FEISHU_HOOK", "EGOVNET_FEISHU_SECRET")  # the rest: secrets.env
 DING_WINDOW = (5, 4)  # messages per seconds: DingTalk's 20 a minute, shrunk for the test
-
-
-@dataclass
-class Channels:
-    wecom: WeComStandIn
-    dingtalk: DingTalkStandIn
-    feishu: FeishuStandIn
-
-    def rejected(self) -> list[str]:
-        return self.wecom.rejected + self.dingtalk.rejected + self.feishu.rejected
 
 
 @dataclass
@@ -106,44 +87,6 @@ def wait_for(
         time.sleep(0.2)
 
 
-def receivers_yaml(channels: Channels) -> str:
-    messages, seconds = DING_WINDOW
-    return f"""\
-monitoring:
-  receivers:
-    - name: noc-wecom
-      kind: wecom_robot
-      key_env: EGOVNET_WECOM_ROBOT_KEY
-      on_call: zhangsan
-      retries: 1
-      rate_limit: {{messages: 200, per_seconds: 60}}
-      base_url: {channels.wecom.base_url}
-    - name: noc-dingtalk
-      kind: dingtalk_robot
-      key_env: EGOVNET_DINGTALK_TOKEN
-      secret_env: EGOVNET_DINGTALK_SECRET
-      on_call: "13800000000"
-      retries: 1
-      rate_limit: {{messages: {messages}, per_seconds: {seconds}}}
-      base_url: {channels.dingtalk.base_url}
-    - name: noc-feishu
-      kind: feishu_robot
-      key_env: EGOVNET_FEISHU_HOOK
-      secret_env: EGOVNET_FEISHU_SECRET
-      on_call: ou_7d8a6e6df7621556ce0d21922b676706
-      retries: 3
-      base_url: {channels.feishu.base_url}
-    - name: noc-wecom-app
-      kind: wecom_app
-      corp_id: ww0000000000000000
-      agent_id: "1000002"
-      corp_secret_env: EGOVNET_WECOM_CORP_SECRET
-      to_party: "2"
-      on_call: zhangsan
-      base_url: {channels.wecom.base_url}
-"""
-
-
 @pytest.fixture(scope="module")
 def noc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Noc]:
     root = tmp_path_factory.mktemp("robots")
@@ -156,26 +99,11 @@ def noc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Noc]:
     env.pop("EGOVNET_SECRETS_FILE", None)
     inv_dir = root / "inv"
     shutil.copytree(LAB_INVENTORY, inv_dir)
-    wecom = WeComStandIn(
-        key=SECRETS["EGOVNET_WECOM_ROBOT_KEY"],
-        corp_id="ww0000000000000000",
-        corp_secret=SECRETS["EGOVNET_WECOM_CORP_SECRET"],
-        per_window=200,
-    )
-    dingtalk = DingTalkStandIn(
-        token=SECRETS["EGOVNET_DINGTALK_TOKEN"],
-        secret=SECRETS["EGOVNET_DINGTALK_SECRET"],
-        per_window=DING_WINDOW[0],
-        window=DING_WINDOW[1],
-    )
-    feishu = FeishuStandIn(
-        token=SECRETS["EGOVNET_FEISHU_HOOK"], secret=SECRETS["EGOVNET_FEISHU_SECRET"]
-    )
-    channels = Channels(wecom, dingtalk, feishu)
-    (inv_dir / "monitoring.yaml").write_text(receivers_yaml(channels), encoding="utf-8")
+    channels = Channels.standing_in(dingtalk_window=DING_WINDOW)
+    (inv_dir / "monitoring.yaml").write_text(channels.receivers_yaml(), encoding="utf-8")
     inventory = load_inventory(inv_dir)
     ports = {name: free_port() for name in ("prometheus", "alertmanager", "webhook")}
-    with wecom, dingtalk, feishu, StandInExporter(NetworkState(inventory)) as exporter:
+    with channels, StandInExporter(NetworkState(inventory)) as exporter:
         up = run_egovnet(
             "monitor", "up", "-i", str(inv_dir), "--state-dir", str(state_dir),
             "--exporter-address", exporter.address,
