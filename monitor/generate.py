@@ -9,6 +9,8 @@ production Prometheus as is)::
     rules/recording.yml     the collectors' recording rules, when shipped
     targets/devices.json    file_sd: one group per polled device
     templates/*.tmpl        egovnet's WeCom application messages, when the inventory has one
+    robots.json             the chat robots egovnet's webhook receiver sends to (``--robots``;
+                            their secrets by variable name only), when the inventory has any
 
 A generated file holds secrets only as references (``<<secret:NAME>>``, automation/secretref);
 :func:`write_files` resolves them from the secrets store and writes such a file with mode 0600
@@ -27,6 +29,7 @@ from automation.secretref import referenced, resolve
 from base.atomic import write_text
 from base.errors import MonitorError
 from inventory.catalog import Inventory
+from inventory.monitoring import ReceiverKind
 from inventory.secrets import SecretStore
 
 from .alertmanager import TEMPLATES_DIR, alertmanager_config
@@ -35,8 +38,10 @@ from .prometheus import ALERT_RULES_FILE, RECORDING_RULES_FILE, TARGETS_FILE, pr
 from .robots.wechat import TEMPLATES
 from .rules import generated_alerts, recording_rules_text
 from .targets import device_target_groups, render_file_sd
+from .webhook import robots_text
 
 PROMTOOL = "promtool"
+ROBOTS_FILE = "robots.json"
 AMTOOL = "amtool"
 
 
@@ -90,7 +95,10 @@ def generate(inv: Inventory, options: MonitorOptions) -> list[GeneratedFile]:
     ]
     if recording is not None:
         files.append(GeneratedFile(RECORDING_RULES_FILE, "rules", recording))
-    if any(r.kind.value == "wecom_app" for r in inv.monitoring.receivers):
+    robots = [r for r in inv.monitoring.receivers if r.is_robot]
+    if robots:
+        files.append(GeneratedFile(ROBOTS_FILE, "robots", robots_text(robots)))
+    if any(r.kind is ReceiverKind.wecom_app for r in inv.monitoring.receivers):
         for template in TEMPLATES.values():
             text = template.read_text(encoding="utf-8")
             files.append(GeneratedFile(f"{TEMPLATES_DIR}/{template.name}", "template", text))
@@ -123,9 +131,10 @@ def write_files(
         text = _resolved(f, secrets)
         write_text(target, text, mode=0o600 if text != f.text else 0o644)
         written.append(target)
-    stale = out_dir / RECORDING_RULES_FILE
-    if stale.exists() and RECORDING_RULES_FILE not in {f.path for f in files}:
-        stale.unlink()
+    for optional in (RECORDING_RULES_FILE, ROBOTS_FILE):
+        stale = out_dir / optional
+        if stale.exists() and optional not in {f.path for f in files}:
+            stale.unlink()
     return written
 
 

@@ -70,7 +70,7 @@ class StackLayout:
 
     @property
     def robots_file(self) -> Path:
-        return self.config_dir / "robots.json"
+        return self.config_dir / "robots.json"  # monitor.generate.ROBOTS_FILE
 
 
 @dataclass(frozen=True)

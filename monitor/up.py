@@ -20,7 +20,7 @@ from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
 from routeguard.routes import device_targets, require_lab_routes
 
-from .generate import check_files, generate, write_files
+from .generate import ROBOTS_FILE, check_files, generate, write_files
 from .options import MonitorOptions
 from .stack import (
     ComponentSpec,
@@ -34,7 +34,6 @@ from .stack import (
     prometheus_spec,
     webhook_spec,
 )
-from .webhook import robots_text
 
 EXPORTER_CONFIG = "exporter.yml"
 
@@ -105,15 +104,10 @@ def stack_up(
             layout.state_dir,
             hint=", or point --exporter-address at an exporter of your own",
         )
-    write_files(layout.config_dir, generate(inv, options), store)
-    robots = [r for r in chat if r.is_robot]
-    digest = ""
-    if robots:
-        text = robots_text(robots)
-        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        write_text(layout.robots_file, text)
-    elif layout.robots_file.exists():
-        layout.robots_file.unlink()
+    files = generate(inv, options)
+    write_files(layout.config_dir, files, store)
+    robots = [f.text for f in files if f.path == ROBOTS_FILE]
+    digest = hashlib.sha256(robots[0].encode()).hexdigest()[:16] if robots else ""
     failed = [c for c in check_files(layout.config_dir) if not c.ok]
     if failed:
         raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")

@@ -235,19 +235,19 @@ class RobotWorker:
                 self.cond.wait(None if slot is None else max(0.01, slot - now))
 
     def _run(self) -> None:
-        first = True
         while (batch := self._next_batch()) is not None:
-            first = True
             piece = combine(batch, self.receiver.language)
+            attempts = 0
 
             def gate() -> None:
-                nonlocal first
-                if not first:  # the first attempt's slot was taken by due()
+                nonlocal attempts
+                if attempts:  # the first attempt's slot was taken by due()
                     self._wait_slot()
-                first = False
+                attempts += 1
 
-            outcome = deliver(self.receiver, piece, self.secrets, pieces=len(batch),
-                              before_attempt=gate)  # fmt: skip
+            outcome = deliver(
+                self.receiver, piece, self.secrets, pieces=len(batch), before_attempt=gate
+            )
             self.log.record(self.receiver, outcome)
             with self.cond:
                 self.busy = False

@@ -91,7 +91,8 @@ def test_every_receiver_but_planning_carries_the_chat_channels(
     in_memory = next(f.text for f in files if f.path == "alertmanager.yml")
     assert SECRETS["EGOVNET_WECOM_CORP_SECRET"] not in in_memory
     assert "<<secret:EGOVNET_WECOM_CORP_SECRET>>" in in_memory
-    robots = robots_text(list(inv.monitoring.receivers))
+    robots = (out / "robots.json").read_text(encoding="utf-8")  # the receiver's --robots
+    assert robots == robots_text(list(inv.monitoring.receivers))
     assert "noc-dingtalk" in robots and "noc-app" not in robots
     assert not any(value in robots for value in SECRETS.values())
 
