@@ -1,7 +1,7 @@
 """Robot messages for Chinese NOC groups (monitor/robots/): signatures as each API
 documents them, Chinese text grouped per site within the size limit, rate limits by merging.
 
-tests/integration/test_monitor_robots.py sends them through the real Alertmanager and the
+tests/integration/test_monitor_chat_receivers.py sends them through the real Alertmanager and the
 webhook receiver to stand-ins of each API.
 """
 

@@ -1,7 +1,7 @@
 """The WeCom application receiver (monitor/robots/wechat.py): a config Alertmanager
 0.25's own checker accepts, and a Chinese template its template engine renders.
 
-tests/integration/test_monitor_robots.py has the real Alertmanager send it to a stand-in.
+tests/integration/test_monitor_chat_receivers.py has the real Alertmanager send it to a stand-in.
 """
 
 from __future__ import annotations
