@@ -208,10 +208,29 @@ class RobotWorker:
             return not self.busy and not self.limiter.waiting
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Finish the send in flight; what the rate limit still holds is recorded as not
+        delivered (so `monitor status` shows it), never silently lost."""
         with self.cond:
             self.stopping = True
             self.cond.notify()
         self.thread.join(timeout)
+        with self.cond:
+            held, self.limiter.waiting = self.limiter.waiting, []
+        if held:
+            piece = combine(held, self.receiver.language)
+            self.log.record(
+                self.receiver,
+                Outcome(
+                    receiver=self.receiver.name,
+                    title=piece.title,
+                    groups=piece.groups,
+                    alerts=piece.alerts,
+                    pieces=len(held),
+                    attempts=0,
+                    error="not sent: the receiver stopped while the rate limit held it",
+                    at=datetime.now(UTC),
+                ),
+            )
 
     def _wait_slot(self) -> None:
         """Before a retry: wait while the window is full (a retry is a request too)."""

@@ -364,3 +364,54 @@ def test_no_secret_reached_a_log_or_the_state_directory(noc: Noc) -> None:
         text = path.read_text(errors="replace")
         for name, value in SECRETS.items():
             assert value not in text, f"{name} in {path}"
+
+
+def test_what_the_rate_limit_still_holds_at_shutdown_is_recorded_not_lost(
+    tmp_path: Path,
+) -> None:
+    """One DingTalk message a minute: the second waits; stopping the receiver records it."""
+    from inventory.monitoring import AlertReceiver
+    from monitor.payload import WebhookNotification
+    from monitor.robots.deliver import DeliveryLog, RobotWorker
+    from tests.robot_standins import DingTalkStandIn
+
+    with DingTalkStandIn(
+        token=SECRETS["EGOVNET_DINGTALK_TOKEN"],
+        secret=SECRETS["EGOVNET_DINGTALK_SECRET"],
+        per_window=1,
+    ) as ding:
+        robot = AlertReceiver.model_validate(
+            {
+                "name": "noc-dingtalk",
+                "kind": "dingtalk_robot",
+                "key_env": "EGOVNET_DINGTALK_TOKEN",
+                "secret_env": "EGOVNET_DINGTALK_SECRET",
+                "rate_limit": {"messages": 1, "per_seconds": 60},
+                "base_url": ding.base_url,
+            }
+        )
+        secrets = tmp_path / "secrets.env"
+        secrets.write_text("".join(f"{k}={v}\n" for k, v in SECRETS.items()))
+        log_file = tmp_path / "deliveries.json"
+        worker = RobotWorker(robot, SecretStore(secrets), DeliveryLog(log_file))
+
+        def offer(site: str, name: str) -> None:
+            alert = {**longgui(site, name)[0], "status": "firing"}
+            worker.offer(
+                WebhookNotification.model_validate(
+                    {"receiver": "noc-ticket", "status": "firing",
+                     "commonLabels": {"site": site, "site_name": name}, "alerts": [alert]}
+                )
+            )  # fmt: skip
+
+        offer("town-longgui", "龙归镇")
+        wait_for("the first message", lambda: ding.messages)
+        offer("town-jiangwan", "江湾镇")  # the minute's one message is spent: it waits
+        time.sleep(0.5)
+        worker.stop()
+    assert [m.text.splitlines()[0] for m in ding.messages] == ["### 【告警】龙归镇：1 条"]
+    state = read_deliveries(log_file).receivers["noc-dingtalk"]
+    assert state.delivered == 1 and state.failed == 1
+    [held] = state.failures
+    assert held.groups == ["【告警】江湾镇：1 条"] and held.attempts == 0
+    assert "stopped" in held.error
