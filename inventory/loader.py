@@ -29,7 +29,7 @@ from .catalog import Inventory
 from .checking import Unvalidated
 from .files import inventory_files
 from .models import CredentialProfile, Device, Link, Policy, Profile, Site, SnmpProfile, System
-from .monitoring import Monitoring
+from .monitoring import Monitoring, receiver_problems, valid_receivers
 from .schema_messages import message
 from .validate import cross_check
 from .yamlbuild import UNRESOLVED
@@ -164,6 +164,9 @@ def _parse_section(
             parsed.singles[section] = (model, located, path)
         else:
             parsed.broken_singles.add(section)
+            if section == "monitoring":  # the receivers that did validate: their checks too
+                for where, text in receiver_problems(valid_receivers(value)):
+                    errors.append(InventoryError(located.at((*path, *where)), text))
         return
     if section not in LIST_SECTIONS:
         known = ", ".join([*SINGLE_SECTIONS, *LIST_SECTIONS])

@@ -21,12 +21,12 @@ problem to its file, line and field).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, StrictFloat, StrictInt, field_validator
+from pydantic import Field, StrictFloat, StrictInt, ValidationError, field_validator
 
 from .models import EnvName, Slug, Strict
 
@@ -128,10 +128,25 @@ _ON_CALL = {
 }
 
 
-def receiver_problems(monitoring: Monitoring) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def valid_receivers(raw: Any) -> list[tuple[int, AlertReceiver]]:
+    """The receivers of a ``monitoring`` section that failed as a whole which are valid on
+    their own, with their index, so their own problems are reported in the same run."""
+    receivers = raw.get("receivers") if isinstance(raw, dict) else None
+    out: list[tuple[int, AlertReceiver]] = []
+    for index, item in enumerate(receivers if isinstance(receivers, list) else []):
+        try:
+            out.append((index, AlertReceiver.model_validate(item)))
+        except ValidationError:
+            continue
+    return out
+
+
+def receiver_problems(
+    receivers: Iterable[tuple[int, AlertReceiver]],
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path under ``monitoring``, message) for every problem beyond each field's own type."""
     seen: dict[str, int] = {}
-    for index, r in enumerate(monitoring.receivers):
+    for index, r in receivers:
         at: tuple[str | int, ...] = ("receivers", index)
         if r.name in seen:
             yield (

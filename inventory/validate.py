@@ -235,5 +235,5 @@ def _systems(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
 
 
 def _receivers(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
-    for path, msg in receiver_problems(inv.monitoring):
+    for path, msg in receiver_problems(enumerate(inv.monitoring.receivers)):
         yield err(inv, "monitoring", "monitoring", *path, msg=msg)

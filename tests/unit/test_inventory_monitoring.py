@@ -65,6 +65,7 @@ def test_every_problem_is_located_and_exits_2(tmp_path: Path) -> None:
     inv = InventoryCopy(tmp_path)
     broken = (
         GOOD.replace("kind: wecom_robot", "kind: slack")
+        .replace('on_call: "13800000000"', "on_call: zhangsan")  # receivers[1] is valid itself
         .replace("key_env: EGOVNET_FEISHU_HOOK", "key_env: Sup3r-Secret-Hook")
         .replace("base_url: http://127.0.0.1:18080", "base_url: ftp://example")
     )
@@ -76,6 +77,8 @@ def test_every_problem_is_located_and_exits_2(tmp_path: Path) -> None:
     assert errors == [
         f"{at}:4: monitoring.receivers[0].kind: Input should be 'wecom_app', 'wecom_robot',"
         " 'dingtalk_robot' or 'feishu_robot' (got 'slack')",
+        f"{at}:11: monitoring.receivers[1].on_call: must be a mobile number, digits only"
+        " for kind dingtalk_robot (got 'zhangsan')",
         f"{at}:16: monitoring.receivers[2].key_env: must name an environment variable"
         " (the value looks like a secret and is not shown)",
         f"{at}:18: monitoring.receivers[2].base_url: must be an http(s) URL such as"
