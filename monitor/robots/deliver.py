@@ -138,6 +138,10 @@ def _attempt(receiver: AlertReceiver, piece: Piece, secrets: SecretStore, timeou
         send_robot(receiver, piece, key, secret, timeout)
     except SecretMissingError as exc:
         raise DeliveryFailed(str(exc)) from None
+    except DeliveryFailed:
+        raise
+    except Exception as exc:  # its text may quote the URL, which holds the key
+        raise DeliveryFailed(f"could not send: {type(exc).__name__}") from None
 
 
 def deliver(
