@@ -26,6 +26,7 @@ from .models import (
     Tier,
     TierPolicy,
 )
+from .monitoring import Monitoring
 from .yamlsource import Located, PathKey
 
 
@@ -85,6 +86,7 @@ class Inventory:
     systems: tuple[System, ...]
     snmp_profiles: tuple[SnmpProfile, ...]
     credential_profiles: tuple[CredentialProfile, ...]
+    monitoring: Monitoring = field(default_factory=Monitoring)
     sources: dict[tuple[str, str], tuple[Located, PathKey]] = field(
         default_factory=dict, compare=False, repr=False
     )

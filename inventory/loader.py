@@ -5,6 +5,7 @@ split across files (e.g. ``devices:`` in ``devices-core.yaml`` and ``devices-acc
 
     profile:              one mapping    (Profile; optional, defaults to the directory name)
     policy:               one mapping    (Policy)
+    monitoring:           one mapping    (Monitoring; optional: the NOC's alert receivers)
     snmp_profiles:        list           (SnmpProfile)
     credential_profiles:  list           (CredentialProfile)
     sites / devices / links / systems:   lists
@@ -28,6 +29,7 @@ from .catalog import Inventory
 from .checking import Unvalidated
 from .files import inventory_files
 from .models import CredentialProfile, Device, Link, Policy, Profile, Site, SnmpProfile, System
+from .monitoring import Monitoring, receiver_problems, valid_receivers
 from .schema_messages import message
 from .validate import cross_check
 from .yamlbuild import UNRESOLVED
@@ -41,7 +43,11 @@ LIST_SECTIONS: dict[str, type[BaseModel]] = {
     "links": Link,
     "systems": System,
 }
-SINGLE_SECTIONS: dict[str, type[BaseModel]] = {"profile": Profile, "policy": Policy}
+SINGLE_SECTIONS: dict[str, type[BaseModel]] = {
+    "profile": Profile,
+    "policy": Policy,
+    "monitoring": Monitoring,
+}
 #: The key that names an item of each list section, used to locate it in messages.
 ITEM_KEYS = {
     "snmp_profiles": "name",
@@ -158,6 +164,9 @@ def _parse_section(
             parsed.singles[section] = (model, located, path)
         else:
             parsed.broken_singles.add(section)
+            if section == "monitoring":  # the receivers that did validate: their checks too
+                for where, text in receiver_problems(valid_receivers(value)):
+                    errors.append(InventoryError(located.at((*path, *where)), text))
         return
     if section not in LIST_SECTIONS:
         known = ", ".join([*SINGLE_SECTIONS, *LIST_SECTIONS])
@@ -248,10 +257,17 @@ def _assemble(root: Path, parsed: Parsed, errors: list[InventoryError]) -> Inven
         profile_model = parsed.singles["profile"][0]
         assert isinstance(profile_model, Profile)
         profile = profile_model
+    monitoring = Monitoring()
+    if "monitoring" in parsed.singles:
+        monitoring_model, located, path = parsed.singles["monitoring"]
+        assert isinstance(monitoring_model, Monitoring)
+        monitoring = monitoring_model
+        sources[("monitoring", "monitoring")] = (located, path)
     return Inventory(
         root=root,
         profile=profile,
         policy=policy,
+        monitoring=monitoring,
         sites=tuple(lists["sites"]),
         devices=tuple(lists["devices"]),
         links=tuple(lists["links"]),

@@ -254,17 +254,12 @@ class DigestSchedule(Strict):
         return int(self.time[3:])
 
 
-class MonitoringPolicy(Strict):
-    digest: DigestSchedule = DigestSchedule()
-
-
 class Policy(Strict):
     plan: PlanPolicy = PlanPolicy()
     tiers: dict[Tier, TierPolicy]
     redundancy: RedundancyPolicy = RedundancyPolicy()
     management: ManagementPolicy = ManagementPolicy()
     routing: RoutingPolicy = RoutingPolicy()
-    monitoring: MonitoringPolicy = MonitoringPolicy()
 
 
 class SnmpProfile(Strict):

@@ -14,6 +14,7 @@ from . import address_checks, site_checks
 from .catalog import Inventory
 from .checking import Check, Unvalidated, err
 from .models import LinkEnd, Role
+from .monitoring import receiver_problems
 
 
 def cross_check(inv: Inventory, skip: Unvalidated | None = None) -> list[InventoryError]:
@@ -31,6 +32,7 @@ def cross_check(inv: Inventory, skip: Unvalidated | None = None) -> list[Invento
         site_checks.dual_homing,
         _profiles,
         _systems,
+        _receivers,
     )
     errors: list[InventoryError] = []
     for check in checks:
@@ -230,3 +232,8 @@ def _systems(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
                 "next_due",
                 msg="next_due is before last_assessment",
             )
+
+
+def _receivers(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
+    for path, msg in receiver_problems(enumerate(inv.monitoring.receivers)):
+        yield err(inv, "monitoring", "monitoring", *path, msg=msg)

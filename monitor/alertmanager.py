@@ -17,17 +17,34 @@ raises LinkDown and RedundancyLost for that town and arrives as one message. Inh
 what a bigger alert already explains (an isolated site's link and device alerts; the warning
 twin of a critical saturation; device alerts while the exporter itself is down; lost
 redundancy everywhere while a core device is down).
+
+The inventory's ``monitoring.receivers`` join every receiver but ``planning``: robots
+(WeCom group, DingTalk, Feishu) as one more webhook each, to the egovnet receiver's
+``/robots/NAME`` on the same host as ``webhook_url``; WeCom applications as Alertmanager's own
+``wechat_configs`` with egovnet's template (``templates/``), the on-call added on the
+critical receivers (``core-oncall``, ``noc-page``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from base.errors import MonitorConfigError
+from inventory.monitoring import AlertReceiver, ReceiverKind
+
 from .options import MonitorOptions
+from .robots.wechat import wechat_config
 from .yamltext import dump_yaml
 
 RECEIVERS = ("core-oncall", "noc-page", "noc-ticket", "planning")
+CRITICAL_RECEIVERS = ("core-oncall", "noc-page")
 CORE_TIERS = ("city", "district_core", "cloud")
+#: Where generate() puts egovnet's notification templates, relative to alertmanager.yml.
+TEMPLATES_DIR = "templates"
 
 
 class WebhookConfig(BaseModel):
@@ -39,6 +56,7 @@ class WebhookConfig(BaseModel):
 class Receiver(BaseModel):
     name: str
     webhook_configs: list[WebhookConfig] | None = None
+    wechat_configs: list[dict[str, Any]] | None = None
 
 
 class Route(BaseModel):
@@ -66,6 +84,7 @@ class GlobalConfig(BaseModel):
 
 class AlertmanagerConfig(BaseModel):
     global_: GlobalConfig = Field(default_factory=GlobalConfig, alias="global")
+    templates: list[str] | None = None
     route: Route
     receivers: list[Receiver]
     inhibit_rules: list[InhibitRule]
@@ -76,15 +95,43 @@ class AlertmanagerConfig(BaseModel):
         return dump_yaml(self.model_dump(by_alias=True, exclude_none=True), header)
 
 
-def _receiver(name: str, options: MonitorOptions) -> Receiver:
-    if name == "planning" or options.webhook_url is None:
+def robot_url(webhook_url: str, name: str) -> str:
+    """The egovnet receiver's address for robot ``name``, beside ``webhook_url``."""
+    parts = urlsplit(webhook_url)
+    return f"{parts.scheme}://{parts.netloc}/robots/{name}"
+
+
+def _receiver(name: str, options: MonitorOptions, chat: Sequence[AlertReceiver]) -> Receiver:
+    if name == "planning":
         return Receiver(name=name)
-    return Receiver(name=name, webhook_configs=[WebhookConfig(url=options.webhook_url)])
+    hooks: list[WebhookConfig] = []
+    if options.webhook_url is not None:
+        hooks.append(WebhookConfig(url=options.webhook_url))
+        hooks += [
+            WebhookConfig(url=robot_url(options.webhook_url, r.name)) for r in chat if r.is_robot
+        ]
+    apps = [
+        wechat_config(r, critical=name in CRITICAL_RECEIVERS)
+        for r in chat
+        if r.kind is ReceiverKind.wecom_app
+    ]
+    return Receiver(name=name, webhook_configs=hooks or None, wechat_configs=apps or None)
 
 
-def alertmanager_config(options: MonitorOptions) -> AlertmanagerConfig:
+def alertmanager_config(
+    options: MonitorOptions, chat: Sequence[AlertReceiver] = ()
+) -> AlertmanagerConfig:
+    """The routes of the module docstring; ``chat`` are the inventory's receivers."""
+    robots = [r for r in chat if r.is_robot]
+    if robots and (options.webhook_url is None or not options.webhook_url.startswith("http")):
+        raise MonitorConfigError(
+            f"--webhook-url: the robot receivers ({robots[0].name}, ...) are reached through"
+            " egovnet's webhook receiver, which needs an http URL"
+        )
+    apps = any(r.kind is ReceiverKind.wecom_app for r in chat)
     core_tiers = "|".join(CORE_TIERS)
     return AlertmanagerConfig(
+        templates=[f"{TEMPLATES_DIR}/*.tmpl"] if apps else None,
         route=Route(
             receiver="noc-ticket",
             group_by=["district", "site"],
@@ -112,7 +159,7 @@ def alertmanager_config(options: MonitorOptions) -> AlertmanagerConfig:
                 Route(receiver="noc-ticket", matchers=['severity="warning"']),
             ],
         ),
-        receivers=[_receiver(name, options) for name in RECEIVERS],
+        receivers=[_receiver(name, options, chat) for name in RECEIVERS],
         inhibit_rules=[
             InhibitRule(
                 source_matchers=['alertname="SiteIsolated"'],

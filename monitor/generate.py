@@ -8,26 +8,40 @@ production Prometheus as is)::
     rules/alerts.yml        the shipped alerts; ``for:`` and runbook links per the options
     rules/recording.yml     the collectors' recording rules, when shipped
     targets/devices.json    file_sd: one group per polled device
+    templates/*.tmpl        egovnet's WeCom application messages, when the inventory has one
+    robots.json             the chat robots egovnet's webhook receiver sends to (``--robots``;
+                            their secrets by variable name only), when the inventory has any
+
+A generated file holds secrets only as references (``<<secret:NAME>>``, automation/secretref);
+:func:`write_files` resolves them from the secrets store and writes such a file with mode 0600
+(Alertmanager 0.25 reads a WeCom application's secret from alertmanager.yml itself).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from automation.secretref import referenced, resolve
 from base.atomic import write_text
 from base.errors import MonitorError
 from inventory.catalog import Inventory
+from inventory.monitoring import ReceiverKind
+from inventory.secrets import SecretStore
 
-from .alertmanager import alertmanager_config
+from .alertmanager import TEMPLATES_DIR, alertmanager_config
 from .options import MonitorOptions
 from .prometheus import ALERT_RULES_FILE, RECORDING_RULES_FILE, TARGETS_FILE, prometheus_config
+from .robots.wechat import TEMPLATES
 from .rules import generated_alerts, recording_rules_text
 from .targets import device_target_groups, render_file_sd
+from .webhook import robots_text
 
 PROMTOOL = "promtool"
+ROBOTS_FILE = "robots.json"
 AMTOOL = "amtool"
 
 
@@ -68,7 +82,7 @@ def generate(inv: Inventory, options: MonitorOptions) -> list[GeneratedFile]:
         GeneratedFile(
             "alertmanager.yml",
             "alertmanager",
-            alertmanager_config(options).render(
+            alertmanager_config(options, inv.monitoring.receivers).render(
                 _header("Alertmanager routes: by severity and tier, grouped per site.", inv)
             ),
         ),
@@ -81,19 +95,46 @@ def generate(inv: Inventory, options: MonitorOptions) -> list[GeneratedFile]:
     ]
     if recording is not None:
         files.append(GeneratedFile(RECORDING_RULES_FILE, "rules", recording))
+    robots = [r for r in inv.monitoring.receivers if r.is_robot]
+    if robots:
+        files.append(GeneratedFile(ROBOTS_FILE, "robots", robots_text(robots)))
+    if any(r.kind is ReceiverKind.wecom_app for r in inv.monitoring.receivers):
+        for template in TEMPLATES.values():
+            text = template.read_text(encoding="utf-8")
+            files.append(GeneratedFile(f"{TEMPLATES_DIR}/{template.name}", "template", text))
     return files
 
 
-def write_files(out_dir: Path, files: list[GeneratedFile]) -> list[Path]:
-    """Write each file atomically (Prometheus may be reading the old one right now)."""
+def _resolved(f: GeneratedFile, secrets: SecretStore | None) -> str:
+    names = referenced(f.text)
+    if not names:
+        return f.text
+    if secrets is None:
+        raise MonitorError(f"{f.path} refers to secrets ({', '.join(names)}) and none were given")
+    for name in names:  # each lands inside a quoted YAML string
+        if not _PLAIN_SECRET.match(secrets.get(name).reveal()):
+            raise MonitorError(f"secret {name} holds characters a WeCom secret never has")
+    return resolve(f.text, secrets)
+
+
+_PLAIN_SECRET = re.compile(r"^[A-Za-z0-9_.~+/=-]+$")
+
+
+def write_files(
+    out_dir: Path, files: list[GeneratedFile], secrets: SecretStore | None = None
+) -> list[Path]:
+    """Write each file atomically (Prometheus may be reading the old one right now); a file
+    that refers to secrets gets their values from ``secrets`` and mode 0600."""
     written: list[Path] = []
     for f in files:
         target = out_dir / f.path
-        write_text(target, f.text)
+        text = _resolved(f, secrets)
+        write_text(target, text, mode=0o600 if text != f.text else 0o644)
         written.append(target)
-    stale = out_dir / RECORDING_RULES_FILE
-    if stale.exists() and RECORDING_RULES_FILE not in {f.path for f in files}:
-        stale.unlink()
+    for optional in (RECORDING_RULES_FILE, ROBOTS_FILE):
+        stale = out_dir / optional
+        if stale.exists() and optional not in {f.path for f in files}:
+            stale.unlink()
     return written
 
 

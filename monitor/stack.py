@@ -63,6 +63,15 @@ class StackLayout:
     def notifications_file(self) -> Path:
         return self.root / "webhook" / "notifications.jsonl"
 
+    @property
+    def deliveries_file(self) -> Path:
+        """What the robot receivers delivered and what failed (monitor/robots/deliver.py)."""
+        return self.root / "webhook" / "deliveries.json"
+
+    @property
+    def robots_file(self) -> Path:
+        return self.config_dir / "robots.json"  # monitor.generate.ROBOTS_FILE
+
 
 @dataclass(frozen=True)
 class ComponentSpec:
@@ -138,7 +147,23 @@ def alertmanager_spec(layout: StackLayout, address: str) -> ComponentSpec:
     )
 
 
-def webhook_spec(layout: StackLayout, address: str, python: str) -> ComponentSpec:
+def webhook_spec(
+    layout: StackLayout,
+    address: str,
+    python: str,
+    secrets_file: Path | None = None,
+    robots_digest: str = "",
+) -> ComponentSpec:
+    """The receiver; with ``secrets_file``, also the adapter to the robots of robots.json
+    (``robots_digest`` names its content, so a changed robots.json restarts the receiver)."""
+    robots: tuple[str, ...] = ()
+    if secrets_file is not None:
+        robots = (
+            f"--robots={layout.robots_file}",
+            f"--robots-digest={robots_digest}",
+            f"--deliveries={layout.deliveries_file}",
+            f"--secrets-file={secrets_file}",
+        )
     return ComponentSpec(
         name="webhook",
         argv=(
@@ -147,6 +172,7 @@ def webhook_spec(layout: StackLayout, address: str, python: str) -> ComponentSpe
             "monitor.webhook",
             f"--web.listen-address={address}",
             f"--out={layout.notifications_file}",
+            *robots,
         ),
         address=address,
         ready_path="/-/ready",

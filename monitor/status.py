@@ -1,4 +1,5 @@
-"""The NOC stack at a glance: each component's health, the targets, and the alerts."""
+"""The NOC stack at a glance: each component's health, the targets, the alerts, and what
+the chat receivers delivered (failed deliveries are problems)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from .health import (
     prometheus_alerts,
     prometheus_targets,
 )
+from .robots.deliver import FailedDelivery, read_deliveries
 from .stack import START_ORDER, StackLayout, is_running, load_state
 
 
@@ -43,10 +45,23 @@ class AlertRow(BaseModel):
     receivers: list[str]
 
 
+class DeliveryRow(BaseModel):
+    """One chat receiver (robot): messages delivered, and those that failed every retry."""
+
+    receiver: str
+    kind: str
+    delivered: int
+    merged: int
+    failed: int
+    last_delivered_at: datetime | None
+    failures: list[FailedDelivery]
+
+
 class StackStatus(BaseModel):
     components: list[ComponentStatus]
     targets: list[TargetHealth]
     alerts: list[AlertRow]
+    deliveries: list[DeliveryRow]
     problems: list[str]
 
     @property
@@ -118,4 +133,34 @@ def stack_status(layout: StackLayout) -> StackStatus:
             problems.append(f"{c.name} (pid {c.pid}) is not running; see {c.log}")
         elif not c.ready:
             problems.append(f"{c.name} at {c.address} does not answer ready")
-    return StackStatus(components=components, targets=targets, alerts=rows, problems=problems)
+    deliveries = _deliveries(layout)
+    for d in deliveries:
+        if d.failures:
+            last = d.failures[-1]
+            problems.append(
+                f"{d.receiver}: {d.failed} deliveries failed; last {last.title!r} after"
+                f" {last.attempts} attempts: {last.error}"
+            )
+    return StackStatus(
+        components=components,
+        targets=targets,
+        alerts=rows,
+        deliveries=deliveries,
+        problems=problems,
+    )
+
+
+def _deliveries(layout: StackLayout) -> list[DeliveryRow]:
+    state = read_deliveries(layout.deliveries_file)
+    return [
+        DeliveryRow(
+            receiver=name,
+            kind=r.kind,
+            delivered=r.delivered,
+            merged=r.merged,
+            failed=r.failed,
+            last_delivered_at=r.last_delivered_at,
+            failures=r.failures,
+        )
+        for name, r in sorted(state.receivers.items())
+    ]

@@ -7,6 +7,7 @@ a config file holding exactly those resolved paths, nothing for it to look up ag
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from base.atomic import write_text
 from base.errors import MonitorError
 from exporters.config import ExporterConfig, TrapConfig
 from inventory.catalog import Inventory
+from inventory.secrets import SecretStore
 from routeguard.routes import device_targets, require_lab_routes
 
-from .generate import check_files, generate, write_files
+from .generate import ROBOTS_FILE, check_files, generate, write_files
 from .options import MonitorOptions
 from .stack import (
     ComponentSpec,
@@ -77,6 +79,7 @@ def stack_up(
     timeout: float = 30.0,
     python: str = sys.executable,
     on_start: Callable[[str], None] | None = None,
+    secrets: SecretStore | None = None,
 ) -> StackUp:
     """Generate and check the configuration into ``layout``, then start (or keep and reload)
     the webhook receiver (listening on ``webhook_address``, where ``options.webhook_url``
@@ -85,7 +88,15 @@ def stack_up(
 
     The exporter polls every device at once, so for a lab inventory it starts only while the
     lab's routes are up; without ``exporter`` Prometheus scrapes one already running.
+
+    The inventory's chat receivers read their secrets from ``secrets`` (the environment,
+    then its file): each must be there before anything starts.
     """
+    chat = inv.monitoring.receivers
+    store = secrets or SecretStore()
+    for receiver in chat:
+        for name in receiver.secret_names:
+            store.get(name)  # SecretMissingError names the variable, never a value
     if exporter is not None:
         require_lab_routes(
             inv,
@@ -93,11 +104,17 @@ def stack_up(
             layout.state_dir,
             hint=", or point --exporter-address at an exporter of your own",
         )
-    write_files(layout.config_dir, generate(inv, options))
+    files = generate(inv, options)
+    write_files(layout.config_dir, files, store)
+    robots = [f.text for f in files if f.path == ROBOTS_FILE]
+    digest = hashlib.sha256(robots[0].encode()).hexdigest()[:16] if robots else ""
     failed = [c for c in check_files(layout.config_dir) if not c.ok]
     if failed:
         raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
-    specs = _specs(layout, options, webhook_address, exporter, python)
+    secrets_file = (store.file or Path("/dev/null")) if robots else None
+    specs = _specs(
+        layout, options, webhook_address, exporter, python, robots=(secrets_file, digest)
+    )
     outcomes = bring_up(
         layout,
         specs,
@@ -114,9 +131,11 @@ def _specs(
     webhook_address: str,
     exporter: ExporterLaunch | None,
     python: str,
+    *,
+    robots: tuple[Path | None, str],
 ) -> Sequence[ComponentSpec]:
     specs = [
-        webhook_spec(layout, webhook_address, python),
+        webhook_spec(layout, webhook_address, python, *robots),
         alertmanager_spec(layout, options.alertmanager_address),
         prometheus_spec(layout, options.prometheus_address),
     ]

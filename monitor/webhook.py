@@ -1,10 +1,19 @@
-"""A tiny Alertmanager webhook receiver that keeps every notification it gets.
+"""A tiny Alertmanager webhook receiver that keeps every notification it gets, and the
+adapter to the chat robots (WeCom, DingTalk, Feishu) Alertmanager has no integration for.
 
-It stands where a pager or ticket system would: each POST is appended, whole, as one JSON
-line (with the time it arrived) to a file that tests and `egovnet monitor notifications`
-read back. ``GET /-/ready`` answers 200, ``GET /notifications`` returns the file as a list.
+It stands where a pager or ticket system would: each POST to ``/alerts`` is appended, whole,
+as one JSON line (with the time it arrived) to a file that tests and `egovnet monitor
+notifications` read back. ``GET /-/ready`` answers 200, ``GET /notifications`` returns the
+file as a list.
 
-Run: ``python -m monitor.webhook --web.listen-address 127.0.0.1:9095 --out FILE``
+With ``--robots FILE`` (the inventory's robot receivers, written by `monitor up`; secrets
+only by name), ``POST /robots/NAME`` hands the notification to that robot's outbox
+(monitor/robots/deliver.py): rendered, signed, rate-limited by merging, retried, and every
+outcome recorded in ``--deliveries FILE`` for `monitor status`. The reply comes at once, so
+Alertmanager's own retry never sends a message twice.
+
+Run: ``python -m monitor.webhook --web.listen-address 127.0.0.1:9095 --out FILE
+[--robots robots.json --deliveries deliveries.json --secrets-file secrets.env]``
 """
 
 from __future__ import annotations
@@ -18,40 +27,29 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from inventory.monitoring import AlertReceiver
+from inventory.secrets import SecretStore
 
 from .options import split_host_port
+from .payload import WebhookAlert, WebhookNotification
+from .robots.deliver import DeliveryLog, RobotWorker
+
+__all__ = ["ReceivedNotification", "WebhookAlert", "WebhookNotification", "read_notifications"]
 
 MAX_BODY = 8 * 1024 * 1024
+ROBOTS_PATH = "/robots/"
+_RECEIVERS = TypeAdapter(list[AlertReceiver])
 
 
-class WebhookAlert(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    status: str
-    labels: dict[str, str]
-    annotations: dict[str, str] = Field(default_factory=dict)
-    starts_at: datetime | None = Field(None, alias="startsAt")
-    ends_at: datetime | None = Field(None, alias="endsAt")
-    fingerprint: str | None = None
+def robots_text(receivers: list[AlertReceiver]) -> str:
+    """The ``--robots`` file's text: the robot receivers, their secrets by name only."""
+    return _RECEIVERS.dump_json([r for r in receivers if r.is_robot], indent=2).decode()
 
 
-class WebhookNotification(BaseModel):
-    """Alertmanager's webhook payload (version 4)."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    receiver: str
-    status: str
-    alerts: list[WebhookAlert]
-    group_labels: dict[str, str] = Field(default_factory=dict, alias="groupLabels")
-    common_labels: dict[str, str] = Field(default_factory=dict, alias="commonLabels")
-    group_key: str | None = Field(None, alias="groupKey")
-    truncated_alerts: int = Field(0, alias="truncatedAlerts")
-
-    @property
-    def alert_names(self) -> list[str]:
-        return sorted({a.labels.get("alertname", "") for a in self.alerts})
+def read_robots(path: Path) -> list[AlertReceiver]:
+    return _RECEIVERS.validate_json(path.read_bytes())
 
 
 class ReceivedNotification(BaseModel):
@@ -106,26 +104,41 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(404, b"not found\n")
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        worker: RobotWorker | None = None
+        if self.path.startswith(ROBOTS_PATH):
+            worker = self.server.robots.get(self.path.removeprefix(ROBOTS_PATH))
+            if worker is None:
+                self._reply(404, b"no such robot receiver\n")
+                return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         if length <= 0 or length > MAX_BODY:
             self._reply(400, b"empty or oversized body\n")
             return
         try:
             payload = json.loads(self.rfile.read(length))
-            WebhookNotification.model_validate(payload)
+            notification = WebhookNotification.model_validate(payload)
         except (ValueError, ValidationError):
             self._reply(400, b"not an Alertmanager webhook payload\n")
             return
-        self.server.append(self.path, payload)
+        if worker is not None:
+            worker.offer(notification)
+        else:
+            self.server.append(self.path, payload)
         self._reply(200, b"ok\n")
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], out: Path) -> None:
+    def __init__(
+        self, address: tuple[str, int], out: Path, robots: dict[str, RobotWorker] | None = None
+    ) -> None:
         super().__init__(address, _Handler)
         self.out = out
+        self.robots = robots or {}
         self.lock = threading.Lock()
         out.parent.mkdir(parents=True, exist_ok=True)
 
@@ -146,14 +159,25 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Alertmanager webhook receiver (egovnet NOC).")
     parser.add_argument("--web.listen-address", dest="listen", default="127.0.0.1:9095")
     parser.add_argument("--out", type=Path, required=True, help="JSON-lines file to append to")
+    parser.add_argument("--robots", type=Path, help="robot receivers (JSON, from `monitor up`)")
+    parser.add_argument("--robots-digest", help="robots.json's digest (restarts on a change)")
+    parser.add_argument("--deliveries", type=Path, help="state file of delivery outcomes")
+    parser.add_argument("--secrets-file", type=Path, help="KEY=VALUE file (after the env)")
     args = parser.parse_args(argv)
     host, port = split_host_port(args.listen, "--web.listen-address")
-    server = _Server((host, port), args.out)
+    workers: dict[str, RobotWorker] = {}
+    if args.robots is not None:
+        log = DeliveryLog(args.deliveries)
+        secrets = SecretStore(args.secrets_file)
+        workers = {r.name: RobotWorker(r, secrets, log) for r in read_robots(args.robots)}
+    server = _Server((host, port), args.out, workers)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     try:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        for worker in workers.values():
+            worker.stop()
 
 
 if __name__ == "__main__":

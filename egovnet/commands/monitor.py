@@ -28,7 +28,7 @@ from egovnet.settings import Settings
 from exporters.config import TrapConfig
 from inventory.catalog import Inventory
 from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
-from monitor.digest import build_digest, render_markdown, stack_urls
+from monitor.digest import build_digest, render_markdown, send_digest, stack_urls
 from monitor.generate import check_files, generate, write_files
 from monitor.options import MonitorOptions, parse_overrides
 from monitor.schedule import DigestJob, digest_schedule_files
@@ -130,7 +130,10 @@ def config_cmd(  # noqa: PLR0917 - typer options
     """Write prometheus.yml, alertmanager.yml, the rules and file_sd targets for a production NOC.
 
     Also the daily digest's systemd timer + service (systemd/) and cron entry (cron/), at the
-    inventory's policy.monitoring.digest time, reading --state-dir; nothing is installed.
+    inventory's monitoring.digest time, reading --state-dir; nothing is installed.
+
+    With a WeCom application among the inventory's monitoring.receivers, alertmanager.yml holds
+    its corp secret (Alertmanager 0.25 reads it from there) and is written with mode 0600.
 
     Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
     """
@@ -151,7 +154,7 @@ def config_cmd(  # noqa: PLR0917 - typer options
     s, inv = _inventory(path, inventory, profile, state_dir)
     job = DigestJob.of(sys.executable, s.inventory_path, s.state_dir, options)
     files = [*generate(inv, options), *digest_schedule_files(inv, job)]
-    written = write_files(out, files)
+    written = write_files(out, files, s.secrets())
     checks = check_files(out) if check else []
     if json_out:
         print_json(
@@ -193,23 +196,55 @@ def digest(  # noqa: PLR0917 - typer options
     profile: ProfileOpt = None,
     state_dir: StateDirOpt = None,
     json_out: JsonOpt = False,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send",
+            help="Also post it to the inventory's monitoring.receivers, each in its language "
+            "(exit 1 if any delivery fails; failures show in `monitor status`).",
+        ),
+    ] = False,
 ) -> None:
     """The daily digest for the bureau's group, as one markdown message: sites meeting their
     tier's target, coverage, 上云率, 等保 status and open alerts.
 
-    An unreachable stack is one line of the digest, not a failure.
+    An unreachable stack is one line of the digest, not a failure. The timer `monitor config`
+    writes runs it with --send.
 
     Example: egovnet monitor digest --lang en
+    Example: egovnet monitor digest --send
     """
     language = parse_lang(lang)
     s, inv = _inventory(path, inventory, profile, state_dir)
     urls = stack_urls(s.state_dir.resolve(), alertmanager_url, prometheus_url)
     made = build_digest(inv, s.state_dir.resolve(), urls)
     text = render_markdown(made, language)
+    outcomes = []
+    if send:
+        if not inv.monitoring.receivers:
+            raise MonitorConfigError(
+                "--send: the inventory names no monitoring.receivers to send the digest to"
+            )
+        log_file = StackLayout(s.state_dir.resolve()).deliveries_file
+        outcomes = send_digest(
+            made, inv.monitoring.receivers, secrets=s.secrets(), log_file=log_file
+        )
     if json_out:
-        print_json(made.model_dump(mode="json") | {"lang": language.value, "markdown": text})
+        sent = [{"receiver": o.receiver, "ok": o.ok, "error": o.error} for o in outcomes]
+        print_json(
+            made.model_dump(mode="json")
+            | {"lang": language.value, "markdown": text}
+            | ({"sent": sent} if send else {})
+        )
     else:
         typer.echo(text)
+        for o in outcomes:
+            typer.echo(
+                f"sent to {o.receiver}" if o.ok else f"NOT sent to {o.receiver}: {o.error}",
+                err=True,
+            )
+    if any(not o.ok for o in outcomes):
+        raise typer.Exit(1)
 
 
 # --- up / down / status -----------------------------------------------------------------
@@ -276,9 +311,13 @@ def up(  # noqa: PLR0917 - typer options
 ) -> None:
     """Start (or reload) exporter, Prometheus, Alertmanager and a webhook receiver on loopback.
 
-    Idempotent: running components are kept and reloaded, changed ones restarted.
+    Idempotent: running components are kept and reloaded, changed ones restarted. The
+    inventory's monitoring.receivers (WeCom, DingTalk, Feishu) are wired in; their secrets
+    come from the environment or the secrets file and must all be there.
 
     Example: egovnet monitor up --profile lab --alert-for-scale 0.1
+
+    Example: EGOVNET_DINGTALK_TOKEN=... egovnet monitor up -i my-district
     """
     loopback = "127.0.0.1"
     hook = f"{loopback}:{webhook_port}"
@@ -316,6 +355,7 @@ def up(  # noqa: PLR0917 - typer options
             exporter=launch,
             timeout=timeout,
             on_start=lambda name: progress.update(task, description=f"starting {name}"),
+            secrets=s.secrets(),
         )
     layout, state, outcomes = done.layout, done.state, done.outcomes
     rows = [
@@ -369,7 +409,8 @@ def down(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
 
 @app.command()
 def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
-    """Each component's health, the scrape targets, and every pending or firing alert.
+    """Each component's health, the scrape targets, every pending or firing alert, and what
+    each chat receiver (robot) delivered; a message that failed every retry is a problem line.
 
     Exit code 1 when a component is down or not ready (or nothing runs).
 
@@ -421,6 +462,21 @@ def _render_status(st: StackStatus, layout: StackLayout) -> None:
         where = a.site_name or a.site or "-"
         alerts.add_row(a.name, sev, a.state, where, a.subject or "-", since, a.delivery)
     console.print(alerts)
+    if st.deliveries:
+        robots = Table(title="Chat receivers (robots)")
+        for col in ("receiver", "kind", "delivered", "merged", "failed", "last failure"):
+            robots.add_column(col)
+        for d in st.deliveries:
+            last = d.failures[-1] if d.failures else None
+            robots.add_row(
+                d.receiver,
+                d.kind,
+                str(d.delivered),
+                str(d.merged),
+                f"[red]{d.failed}[/red]" if d.failed else "0",
+                f"{last.at:%Y-%m-%d %H:%M:%S} {last.error}" if last else "-",
+            )
+        console.print(robots)
     for problem in st.problems:
         console.print(f"[red]problem:[/red] {problem}")
 

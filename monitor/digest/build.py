@@ -86,7 +86,7 @@ def build_digest(
     *,
     now: datetime | None = None,
 ) -> Digest:
-    schedule = inv.policy.monitoring.digest
+    schedule = inv.monitoring.digest
     tz = zone(schedule.timezone)
     at = (now or datetime.now().astimezone()).astimezone(tz)
     data = build_dataset(inv, AuditPaths(state_dir), now=at, timezone=schedule.timezone)

@@ -126,8 +126,8 @@ def _(inv: InventoryCopy) -> list[str]:
 def _(inv: InventoryCopy) -> list[str]:
     inv.write("EXTRA.YAML", "# from a Windows share\nvlans: []\n")
     return [
-        "inv/EXTRA.YAML:2: vlans: unknown section (known: profile, policy, snmp_profiles,"
-        " credential_profiles, sites, devices, links, systems)"
+        "inv/EXTRA.YAML:2: vlans: unknown section (known: profile, policy, monitoring,"
+        " snmp_profiles, credential_profiles, sites, devices, links, systems)"
     ]
 
 

@@ -1,7 +1,8 @@
 """Robot messages for Chinese NOC groups (monitor/robots/): signatures as each API
 documents them, Chinese text grouped per site within the size limit, rate limits by merging.
 
-Not wired into the webhook receiver yet; these check the parts it will use.
+tests/integration/test_monitor_chat_receivers.py sends them through the real Alertmanager and the
+webhook receiver to stand-ins of each API.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from urllib.parse import parse_qs, unquote_plus
 
 import pytest
 
+from base.lang import Lang
 from monitor.robots.merge import MergingLimiter
 from monitor.robots.render import (
     MARKDOWN_BYTES,
     OnCall,
+    Piece,
+    combine,
+    compose,
     dingtalk_message,
     feishu_message,
     wecom_message,
@@ -137,13 +142,38 @@ def test_english_annotations_are_the_fallback() -> None:
     )
 
 
+def piece(n: int, text: str = "") -> Piece:
+    return Piece(title=f"m{n}", text=text or f"text {n}")
+
+
 def test_rate_limit_by_merging_never_by_dropping() -> None:
-    limiter = MergingLimiter(per_minute=20)
-    sent = [limiter.offer(f"m{n}", now=float(n)) for n in range(25)]
-    assert sent[:20] == [f"m{n}" for n in range(20)]
+    limiter = MergingLimiter(per_window=20)
+    sent = [limiter.offer(piece(n), now=float(n)) for n in range(25)]
+    assert sent[:20] == [[piece(n)] for n in range(20)]
     assert sent[20:] == [None] * 5
     assert limiter.next_slot(30.0) == 60.0  # the first send of the window ages out
     assert limiter.due(59.9) is None
     merged = limiter.due(60.0)
-    assert merged is not None and merged.split("\n\n---\n\n") == [f"m{n}" for n in range(20, 25)]
+    assert merged == [piece(n) for n in range(20, 25)]
     assert limiter.due(61.0) is None and limiter.next_slot(61.0) is None
+
+
+def test_a_merge_too_big_for_one_message_leaves_the_rest_for_the_next_slot() -> None:
+    limiter = MergingLimiter(per_window=1, window=10.0)
+    big = "长" * 500  # 1,500 bytes each: two fit in one message, not three
+    assert limiter.offer(piece(0, big), now=0.0) == [piece(0, big)]
+    for n in range(1, 6):
+        assert limiter.offer(piece(n, big), now=float(n)) is None
+    first, second, third = limiter.due(10.0), limiter.due(20.0), limiter.due(30.0)
+    assert first == [piece(1, big), piece(2, big)]
+    assert second == [piece(3, big), piece(4, big)]
+    assert third == [piece(5, big)]
+    merged = combine(first)
+    assert merged.title == "m1 等 2 组" and "#### m1" in merged.text and "#### m2" in merged.text
+
+
+def test_english_receivers_read_the_english_annotations() -> None:
+    english = compose(notification(), Lang.en)
+    assert english.title == "【FIRING】龙归镇: 2 alert(s)"
+    assert "**龙归镇: link core2-town1 is down**" in english.text
+    assert "中断" not in english.text

@@ -21,10 +21,9 @@ SYSTEMD_ANALYZE = "systemd-analyze"  # base/programs.txt: systemd, scope test
 
 def with_schedule(tmp_path: Path, time: str, timezone: str) -> InventoryCopy:
     inv = InventoryCopy(tmp_path)
-    policy = inv.text("policy.yaml").rstrip("\n")
     inv.write(
-        "policy.yaml",
-        f'{policy}\n  monitoring:\n    digest:\n      time: "{time}"\n      timezone: {timezone}\n',
+        "monitoring.yaml",
+        f'monitoring:\n  digest:\n    time: "{time}"\n    timezone: {timezone}\n',
     )
     return inv
 
@@ -135,10 +134,10 @@ def test_a_bad_schedule_is_located_and_exits_2_writing_nothing(
     tmp_path: Path, time: str, timezone: str, field: str, message: str
 ) -> None:
     inv = with_schedule(tmp_path, time, timezone)
-    line = inv.line_of("policy.yaml", f"{field}: ")
+    line = inv.line_of("monitoring.yaml", f"{field}: ")
     code, _, err = config(tmp_path / "out", inv.root, tmp_path / "state")
     assert code == 2
-    assert f"policy.yaml:{line}: policy.monitoring.digest.{field}: {message}" in err
+    assert f"monitoring.yaml:{line}: monitoring.digest.{field}: {message}" in err
     assert not (tmp_path / "out").exists()
 
 
@@ -146,5 +145,5 @@ def test_both_bad_settings_are_reported_at_once(tmp_path: Path) -> None:
     inv = with_schedule(tmp_path, "08:61", "Nowhere/City")
     code, _, err = config(tmp_path / "out", inv.root, tmp_path / "state")
     assert code == 2
-    assert "policy.monitoring.digest.time" in err
-    assert "policy.monitoring.digest.timezone" in err
+    assert "monitoring.digest.time" in err
+    assert "monitoring.digest.timezone" in err

@@ -1,7 +1,7 @@
 """The WeCom application receiver (monitor/robots/wechat.py): a config Alertmanager
 0.25's own checker accepts, and a Chinese template its template engine renders.
 
-Not wired into `egovnet monitor config` yet.
+tests/integration/test_monitor_chat_receivers.py has the real Alertmanager send it to a stand-in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from monitor.robots.wechat import TEMPLATE, TEMPLATE_NAME, wechat_receiver
+from base.lang import Lang
+from inventory.monitoring import AlertReceiver
+from monitor.robots.wechat import TEMPLATE, TEMPLATE_NAME, TEMPLATES, wechat_config
 
 pytestmark = pytest.mark.unit
 
@@ -27,24 +29,34 @@ def amtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_alertmanager_accepts_the_wechat_receiver_and_its_template(tmp_path: Path) -> None:
-    receiver = wechat_receiver(
-        "noc-wecom",
-        corp_id="ww0000000000000000",
-        agent_id="1000002",
-        api_secret="not-a-real-secret",
-        to_party="2",
-        api_url="http://127.0.0.1:9/cgi-bin/",
+    app = AlertReceiver.model_validate(
+        {
+            "name": "noc-wecom",
+            "kind": "wecom_app",
+            "corp_id": "ww0000000000000000",
+            "agent_id": "1000002",
+            "corp_secret_env": "EGOVNET_WECOM_CORP_SECRET",
+            "to_party": "2",
+            "on_call": "zhangsan",
+            "base_url": "http://127.0.0.1:9",
+        }
     )
+    wechat = wechat_config(app, critical=True)
+    assert wechat["api_secret"] == "<<secret:EGOVNET_WECOM_CORP_SECRET>>"
+    assert wechat["to_user"] == "zhangsan" and wechat["to_party"] == "2"
+    assert "to_user" not in wechat_config(app, critical=False)
+    wechat["api_secret"] = "not-a-real-secret"
+    receiver = {"name": "noc-wecom", "wechat_configs": [wechat]}
     config = {
         "route": {"receiver": "noc-wecom", "group_by": ["site"]},
         "receivers": [receiver],
-        "templates": [str(TEMPLATE)],
+        "templates": [str(t) for t in TEMPLATES.values()],
     }
     path = tmp_path / "alertmanager.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     result = amtool("check-config", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " - 1 templates" in result.stdout, result.stdout
+    assert " - 2 templates" in result.stdout, result.stdout
     assert receiver["wechat_configs"][0]["message"] == '{{ template "egovnet.wechat.zh" . }}'
 
 
@@ -69,3 +81,15 @@ def test_the_template_renders_in_chinese_with_english_fallbacks(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith(("【告警】", "【已恢复】")) and first.endswith("：2 条")
+
+
+def test_the_english_template_renders_in_english(tmp_path: Path) -> None:
+    result = amtool(
+        "template",
+        "render",
+        f"--template.glob={TEMPLATES[Lang.en]}",
+        '--template.text={{ template "egovnet.wechat.en" . }}',
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(("[FIRING] ", "[RESOLVED] "))
