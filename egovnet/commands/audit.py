@@ -285,7 +285,8 @@ def _print_migration(report: MigrationReport) -> None:
         for col in ("group", "systems", "counted", "migrated", "migration_ratio"):
             table.add_column(heading(col), justify="left" if col == "group" else "right")
         for g in groups:
-            table.add_row(g.name, str(g.systems), str(g.counted), str(g.migrated), f"{g.ratio:.0%}")
+            name = translate(g.name)
+            table.add_row(name, str(g.systems), str(g.counted), str(g.migrated), f"{g.ratio:.0%}")
         console.print(table)
     table = Table(title=text("audit.systems"))
     for col in ("system", "name", "department", "wave", "status", "checked"):

@@ -168,7 +168,7 @@ class Run:
                 style = STYLE.get(o.status, "")
                 status = messages.word("status", o.status)
                 status = f"[{style}]{status}[/{style}]" if style else status
-                detail = messages.translate(o.error) if o.error else o.detail
+                detail = messages.translate(o.error or o.detail)
                 table.add_row(o.device, o.platform, status, detail, style=None)
             console.print(table)
             if self.show_diff:

@@ -27,7 +27,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.messages import heading, text, word
+from egovnet.messages import heading, text, translate, word
 from lab.faults import check_mode
 from lab.preflight import require_root
 
@@ -71,6 +71,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         task = progress.add_task(text("lab.progress"), total=None)
 
         def step(message: str) -> None:
+            message = translate(message)
             progress.update(task, description=message)
             if not message.startswith("waiting:"):
                 progress.console.print(f"[dim]{time.monotonic() - started:5.1f}s[/dim] {message}")

@@ -374,7 +374,8 @@ def _render_status(st: StackStatus, layout: StackLayout) -> None:
         since = a.since.strftime("%H:%M:%S") if a.since else "-"
         where = a.site_name or a.site or "-"
         state = word("alertstate", a.state)
-        alerts.add_row(a.name, sev, state, where, a.subject or "-", since, a.delivery)
+        delivery = word("delivery", a.delivery)
+        alerts.add_row(a.name, sev, state, where, a.subject or "-", since, delivery)
     console.print(alerts)
     for problem in st.problems:
         console.print(f"[red]{text('monitor.problem')}[/red] {translate(problem)}")

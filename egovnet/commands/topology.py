@@ -221,7 +221,7 @@ def _print_whatif(result: WhatIfResult) -> None:
                 item.site.id,
                 item.site.name,
                 tier_name(item.site.tier),
-                ", ".join(item.single_points),
+                text("list.sep").join(translate(point) for point in item.single_points),
             )
         console.print(table)
 

@@ -12,7 +12,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error.count": ("共 {count} 个错误", "{count} error(s)"),
     "warning": ("警告：{message}", "warning: {message}"),
     "wrote": ("已写入 {path}", "wrote {path}"),
-    "ok": ("正常", "ok"),
+    "ok": ("通过", "ok"),
     "skipped": ("跳过", "skipped"),
     "failed": ("失败", "failed"),
     "yes": ("是", "yes"),

@@ -155,6 +155,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the lab is not up: {target} {route}, not through the lab's bridge {bridge}, so nothing"
         " was sent; run `{command}` first{hint}",
     ),
+    "err.lab_other_up": (
+        "状态目录 {owner} 的实验环境正在运行：请运行 `{command}`",
+        "a lab from state dir {owner} is up: run `{command}`",
+    ),
     "err.whatif_what": (
         "请说明什么故障：--fail 链路|设备（可重复）或 --all-single",
         "say what fails: --fail LINK|DEVICE (repeatable) or --all-single",
@@ -223,6 +227,29 @@ TEXTS: dict[str, tuple[str, str]] = {
         "没有 NetBox 地址：请用 --url 或设置 {env}",
         "no NetBox URL: pass --url or set {env}",
     ),
+    # --- what a config verb did to a device (automation/tasks.py, operations.py) -------------
+    "step.rendered": ("{n} 行，sha256 {sha}", "{n} lines sha256 {sha}"),
+    "step.rendered_to": ("{n} 行，sha256 {sha} -> {path}", "{n} lines sha256 {sha} -> {path}"),
+    "step.committed": ("已提交", "committed"),
+    "step.unchanged_backup": ("自上次备份以来未变", "unchanged since last backup"),
+    "step.no_backup": ("尚无备份", "no backup yet"),
+    "step.changed_backup": ("自上次备份以来有变化", "changed since last backup"),
+    "step.as_backup": ("与上次备份一致", "as in last backup"),
+    "step.already_backup": ("已与备份一致", "already as in backup"),
+    "step.reverts": ("{n} 秒内未确认将自动回滚", "reverts in {n}s unless confirmed"),
+    # the lab's progress (lab/bringup.py)
+    "step.lab_failed": ("失败：正在移除已创建的部分", "failed: removing what was made"),
+    "step.lab_up": ("启动完成，用时 {seconds}s，{mib} MiB", "up in {seconds}s, {mib} MiB"),
+    "step.lab_configs": ("写入配置", "writing configs"),
+    "step.lab_net": ("命名空间、管理网桥、线路", "namespaces, management bridge, circuits"),
+    "step.lab_daemons": ("启动守护进程", "starting daemons"),
+    "step.lab_boot": (
+        "在 {n} 台设备上加载已保存的 FRR 配置（vtysh -b）",
+        "booting saved FRR configs on {n} devices (vtysh -b)",
+    ),
+    "step.lab_wait": ("等待 OSPF、SSH 和 SNMP 就绪", "waiting for OSPF, SSH and SNMP"),
+    "step.lab_daemons_on": ("在 {names} 上启动守护进程", "starting daemons on {names}"),
+    "step.wave": ("第 {n} 批", "wave {n}"),
     # --- monitor status problems, progress steps ----------------------------------------------
     "problem.not_running": (
         "{name}（进程号 {pid}）未运行；见 {log}",

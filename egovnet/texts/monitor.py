@@ -39,6 +39,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "action.stopped": ("已停止", "stopped"),
     "action.not running": ("未运行", "not running"),
     "action.external": ("外部", "external"),
+    # what Alertmanager did with an alert (monitor/status.py)
+    "delivery.active": ("已送达", "active"),
+    "delivery.suppressed": ("已抑制", "suppressed"),
+    "delivery.unprocessed": ("未处理", "unprocessed"),
+    "delivery.not received": ("未收到", "not received"),
     # alert and notification states
     "alertstate.firing": ("触发中", "firing"),
     "alertstate.pending": ("待触发", "pending"),

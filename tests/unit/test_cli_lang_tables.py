@@ -244,6 +244,9 @@ def test_monitor_status(headings: Headings, tmp_path: Path) -> None:
     assert "│ 否 " in done.stdout
     assert f"问题： prometheus（进程号 {2**22 + 1}）未运行；见 " in done.stdout
     assert not headings.english()
+    english = en("monitor", "status", "--state-dir", str(tmp_path), code=1)
+    assert "Alerts (0 firing)" in english and "│ no " in english
+    assert f"problem: prometheus (pid {2**22 + 1}) is not running; see " in english
 
 
 def test_audit_controls_and_migration(headings: Headings) -> None:
@@ -252,7 +255,10 @@ def test_audit_controls_and_migration(headings: Headings) -> None:
     migration = zh("audit", "migration", "--profile", "lab")
     assert "按部门" in migration and "按批次" in migration and "│ 已割接 " in migration
     assert re.search(r"上云率 \d+%（\d+/\d+ 个系统，不含保留系统）——基线", migration)
+    assert "│ 第 1 批 " in migration and "受阻 SYS-HIS: 尚无等保测评记录" in migration
     assert not headings.english()
+    english = en("audit", "migration", "--profile", "lab")
+    assert "By department" in english and "│ wave 1 " in english and "│ cutover " in english
 
 
 def test_poll_tables(headings: Headings, monkeypatch: pytest.MonkeyPatch) -> None:
