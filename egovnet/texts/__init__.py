@@ -8,9 +8,21 @@ are English templates of the domain packages' messages, translated at the edge
 
 from __future__ import annotations
 
-from . import audit, bandwidth, common, config, errors, inventory, lab, monitor, poll, topology
+from . import (
+    audit,
+    bandwidth,
+    common,
+    config,
+    demo,
+    errors,
+    inventory,
+    lab,
+    monitor,
+    poll,
+    topology,
+)
 
-MODULES = (common, errors, inventory, topology, config, monitor, lab, bandwidth, audit, poll)
+MODULES = (common, errors, inventory, topology, config, monitor, lab, bandwidth, audit, poll, demo)
 
 
 def _gather() -> dict[str, tuple[str, str]]:

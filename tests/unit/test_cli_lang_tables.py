@@ -131,6 +131,13 @@ def test_every_key_the_code_asks_for_is_catalogued() -> None:
         f"{kind}.{code}"
         for kind, code in re.findall(r"""\bword\(\s*["'](\w+)["'],\s*["']([\w\- ]+)["']""", source)
     }
+    # keys handed on as strings (``run.report("config.title.push", ...)``)
+    prefixes = {key.split(".")[0] for key in CATALOGUE}
+    asked |= {
+        key
+        for key, prefix in re.findall(r"""["']((\w+)\.[\w.\-]+)["']""", source)
+        if prefix in prefixes
+    }
     assert len(asked) > 50
     assert sorted(k for k in asked if k not in CATALOGUE) == []
 
@@ -279,6 +286,22 @@ def test_poll_tables(headings: Headings, monkeypatch: pytest.MonkeyPatch) -> Non
     out = shown.export_text()
     assert "SNMP 轮询：设备" in out and "SNMP 轮询：接口" in out and "（32 位计数器）" in out
     assert not headings.english()
+
+
+def test_lab_status_table(headings: Headings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running lab needs root and the lab tier; its status table is printed here from a
+    status record as ``lab.status`` returns it."""
+    import lab
+    from lab.status import LabStatus, NodeStatus
+
+    node = NodeStatus("town1", "eg-town1", "device", True, 6, 6, 1, 2, None, ["link-down"])
+    st = LabStatus("/tmp/x", "up", "lab", 12.5, 300 * 2**20, None, nodes=[node])
+    monkeypatch.setattr(lab, "status", lambda _state_dir: st)
+    out = zh("lab", "status", code=1)
+    assert "实验环境 lab：运行中，启动用时 12.5 秒，300 MiB" in out
+    assert "OSPF 邻接 Full" in out and "│ 无应答 " in out
+    assert not headings.english("lab")
+    assert "lab lab: up, up in 12.5s, 300 MiB" in en("lab", "status", code=1)
 
 
 def test_lab_and_monitor_messages_without_a_stack(tmp_path: Path) -> None:
