@@ -249,6 +249,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "step.lab_wait": ("等待 OSPF、SSH 和 SNMP 就绪", "waiting for OSPF, SSH and SNMP"),
     "step.lab_daemons_on": ("在 {names} 上启动守护进程", "starting daemons on {names}"),
+    # audit run (playbooks/audit_run.py)
+    "step.no_config": ("{device}：{dir} 中没有配置", "{device}: no configuration in {dir}"),
+    "err.no_such_dir": ("{option}：{path}：没有这个目录", "{option}: {path}: no such directory"),
     "step.wave": ("第 {n} 批", "wave {n}"),
     # --- monitor status problems, progress steps ----------------------------------------------
     "problem.not_running": (

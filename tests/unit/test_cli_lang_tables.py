@@ -268,6 +268,30 @@ def test_audit_controls_and_migration(headings: Headings) -> None:
     assert "By department" in english and "│ wave 1 " in english and "│ cutover " in english
 
 
+def test_audit_run(headings: Headings, tmp_path: Path) -> None:
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    fixture = REPO / "tests" / "fixtures" / "playbooks" / "hp_comware" / "noncompliant"
+    (configs / "wj-town-xilian.cfg").write_text(
+        (fixture / "running-config").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    args = (
+        "audit",
+        "run",
+        "--no-servers",
+        "--configs",
+        str(configs),
+        "-i",
+        str(DISTRICT_INVENTORY),
+    )
+    out = zh(*args, "--state-dir", str(tmp_path / "state"))
+    assert "等保检查（核查）" in out and "│ wj-town-xilian │ 网络设备 " in out
+    assert "不符合" in out and "跳过 " in out
+    assert not headings.english()
+    english = en(*args, "--state-dir", str(tmp_path / "state"))
+    assert "等保 checks (audit)" in english and "│ network_device " in english
+
+
 def test_poll_tables(headings: Headings, monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll needs devices to answer SNMP; its tables are printed here from a reading."""
     from egovnet.commands import poll
