@@ -19,13 +19,13 @@ message is translated. A message no template matches prints in English.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 from base.errors import EgovnetError, InventoryErrors, LocatedError
 from base.lang import Lang
+from egovnet.templates import Template
 from egovnet.texts import CATALOGUE
 
 __all__ = [
@@ -85,43 +85,37 @@ def tier_name(code: str) -> str:
 
 # --- errors -----------------------------------------------------------------------------------
 
-_FIELD = re.compile(r"\{(\w+)\}")
-
 #: Keys of the English templates of the domain packages' texts: errors, topology findings,
 #: status problems, progress steps.
 DOMAIN = ("err.", "finding.", "problem.", "step.")
 
-
-def _pattern(template: str) -> re.Pattern[str]:
-    """An English template as a regular expression: each ``{name}`` matches any text."""
-    parts: list[str] = []
-    at = 0
-    for m in _FIELD.finditer(template):
-        parts.append(re.escape(template[at : m.start()]))
-        parts.append(f"(?P<{m.group(1)}>.*?)")
-        at = m.end()
-    parts.append(re.escape(template[at:]))
-    return re.compile("".join(parts), re.DOTALL)
+#: Longer messages are printed as they are: no template is that long, and a line that long is
+#: data more than words.
+LONGEST_TRANSLATED = 4096
 
 
-def _wraps(template: str) -> bool:
-    return any(name.startswith("msg") for name in _FIELD.findall(template))
+def _wraps(template: Template) -> bool:
+    return any(name.startswith("msg") for name in template.fields)
 
 
 @cache
-def _error_templates() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Every ``DOMAIN`` entry as (English pattern, Chinese template), in the order they are
+def _error_templates() -> tuple[tuple[Template, str], ...]:
+    """Every ``DOMAIN`` entry as (English template, Chinese template), in the order they are
     tried: templates wrapping another message first (``{msg} (got {value})`` before
     ``Input should be {choices}``, which would swallow it), then those with more fixed text."""
-    entries = [(en, zh) for key, (zh, en) in CATALOGUE.items() if key.startswith(DOMAIN) and zh]
-    entries.sort(key=lambda e: (not _wraps(e[0]), -len(_FIELD.sub("", e[0]))))
-    return tuple((_pattern(en), zh) for en, zh in entries)
+    entries = [
+        (Template.parse(en), zh)
+        for key, (zh, en) in CATALOGUE.items()
+        if key.startswith(DOMAIN) and zh
+    ]
+    entries.sort(key=lambda e: (not _wraps(e[0]), -e[0].fixed))
+    return tuple(entries)
 
 
 def translate(message: str) -> str:
     """An English message in this run's language (see the module docstring); fields whose
     name starts with ``msg`` are messages themselves and translated in turn."""
-    if current() is Lang.en:
+    if current() is Lang.en or len(message) > LONGEST_TRANSLATED:
         return message
     return _translate(message, depth=0)
 
@@ -129,13 +123,13 @@ def translate(message: str) -> str:
 def _translate(message: str, depth: int) -> str:
     if depth > 4:
         return message
-    for pattern, zh in _error_templates():
-        m = pattern.fullmatch(message)
-        if m is None:
+    for template, zh in _error_templates():
+        values = template.match(message)
+        if values is None:
             continue
         fields: dict[str, Any] = {
             name: _translate(value, depth + 1) if name.startswith("msg") else value
-            for name, value in m.groupdict().items()
+            for name, value in values.items()
         }
         return zh.format(**fields)
     return message

@@ -25,6 +25,7 @@ from bandwidth.store import BandwidthStore
 from collectors.readings import DeviceReading, InterfaceReading
 from egovnet import messages
 from egovnet.messages import CATALOGUE, DOMAIN
+from egovnet.templates import Template
 from inventory.loader import load_inventory
 from inventory.netbox.plan import Action
 from tests.conftest import DISTRICT_INVENTORY, LAB_INVENTORY, REPO, invoke_egovnet
@@ -159,11 +160,29 @@ def test_status_words_cover_their_codes(kind: str, codes: list[object]) -> None:
 
 
 def test_error_templates_are_well_formed() -> None:
+    """Each English template parses: no field twice, no two fields side by side."""
     for key, (chinese, english) in CATALOGUE.items():
         if key.startswith(DOMAIN):
-            names = FIELD.findall(english)
-            assert len(names) == len(set(names)), key  # one group per field
-            assert english.strip() and chinese.strip(), key
+            template = Template.parse(english)
+            assert template.fields or template.prefix, key
+            assert chinese.strip(), key
+    with pytest.raises(ValueError, match="followed by another field"):
+        Template.parse("unknown {name}{hint}")
+
+
+def test_matching_takes_one_pass_whatever_the_message() -> None:
+    """A hostile name thousands of characters long, full of the templates' own words, is
+    matched (or not) in one pass per literal: a backtracking matcher takes minutes here."""
+    messages.choose(messages.Lang.zh)
+    try:
+        hostile = "duplicate " + "a b (first at " * 250 + "x)"
+        assert messages.translate(hostile).startswith("重复的 a b")
+        spaced = "x (got " * 500 + "y"
+        assert messages.translate("unknown site " + spaced) == "未知站点 " + spaced
+        huge = "unknown site " + "z" * 100_000
+        assert messages.translate(huge) == huge  # past LONGEST_TRANSLATED: as it is
+    finally:
+        messages.choose(messages.Lang.en)
 
 
 # --- every table command under zh -----------------------------------------------------------
