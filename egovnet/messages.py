@@ -6,12 +6,14 @@ group), looked up by stable key (``text("inventory.tiers.title")``), instead of 
 over the command files. The language is chosen once per run by the root option
 ``egovnet --lang zh|en`` (default from the locale: ``LANG=zh_CN.UTF-8`` gives Chinese) and
 read here by every command. English is the fallback: a key whose Chinese is still empty
-prints its English (tests/unit/test_cli_lang.py fails on one). ``--help`` stays English: it is
+prints its English (tests/unit/test_cli_lang_tables.py fails on one). ``--help`` stays English: it is
 written once, in the code. JSON output keeps its English keys and codes: it is an API.
 
 Errors come from the domain packages, which never import the CLI, so they are written in
-English there. They are translated here, at the edge: the catalogue's ``err.*`` entries hold
-the English template of each common message (``unknown site {site}``) and its Chinese; a
+English there. They are translated here, at the edge: the catalogue's ``err.*``, ``finding.*``,
+``problem.*`` and ``step.*`` entries (egovnet/texts/errors.py) hold the English template of
+each common message (``unknown site {site}``) and its Chinese, matched in one pass
+(egovnet/templates.py); a
 message matching a template is printed in Chinese with the matched parts (names, numbers,
 values) as they were. A located error keeps its ``file:line: field`` literal, only its
 message is translated. A message no template matches prints in English.
