@@ -6,8 +6,9 @@ group), looked up by stable key (``text("inventory.tiers.title")``), instead of 
 over the command files. The language is chosen once per run by the root option
 ``egovnet --lang zh|en`` (default from the locale: ``LANG=zh_CN.UTF-8`` gives Chinese) and
 read here by every command. English is the fallback: a key whose Chinese is still empty
-prints its English (tests/unit/test_cli_lang_tables.py fails on one). ``--help`` stays English: it is
-written once, in the code. JSON output keeps its English keys and codes: it is an API.
+prints its English (tests/unit/test_cli_lang_tables.py fails on one). ``--help`` stays
+English: it is written once, in the code. JSON output keeps its English keys and codes: it is
+an API.
 
 Errors come from the domain packages, which never import the CLI, so they are written in
 English there. They are translated here, at the edge: the catalogue's ``err.*``, ``finding.*``,
