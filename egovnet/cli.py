@@ -26,7 +26,7 @@ import typer
 from typer import _click as click
 from typer.core import MarkupMode, TyperCommand, TyperGroup, TyperOption
 
-from base.errors import EgovnetError, InventoryErrors
+from base.errors import EgovnetError
 from base.lang import lang_from_env, parse_lang
 from egovnet import messages
 
@@ -233,18 +233,11 @@ app = typer.Typer(
 
 
 def report(exc: EgovnetError) -> int:
-    """Print an error as one line per problem; return its exit code."""
+    """Print an error as one line per problem, in the run's language; return its exit code."""
     # common imports the inventory models; only an error needs its console here
     from egovnet.commands.common import err_console
 
-    if isinstance(exc, InventoryErrors):
-        for err in exc.errors:
-            line = messages.text("error", message=err)
-            err_console.print(line, markup=False, highlight=False, soft_wrap=True)
-        count = messages.text("error.count", count=len(exc.errors))
-        err_console.print(count, markup=False, highlight=False)
-    else:
-        line = messages.text("error", message=exc)
+    for line in messages.error_lines(exc):
         err_console.print(line, markup=False, highlight=False, soft_wrap=True)
     return exc.exit_code
 

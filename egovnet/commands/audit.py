@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from base.errors import AuditError, AuditInputError
+from egovnet import messages
 from egovnet.commands.common import (
     InventoryArg,
     InventoryOpt,
@@ -29,10 +30,12 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, translate, word
 from playbooks.audit_run import AuditRequest, RunSummary, Step, run_audit
 from playbooks.controls import CONTROLS, Lang
 from playbooks.export import ExportFormat, build_dataset, export
-from playbooks.migration import MigrationReport, migration_report
+from playbooks.export.columns import blocker_text, value
+from playbooks.migration import Blocker, MigrationReport, migration_report
 from playbooks.store import AuditPaths
 
 app = typer.Typer(
@@ -152,10 +155,10 @@ def run(  # noqa: PLR0917 - typer options
 
         def show(step: Step) -> None:
             if step.key not in tasks:
-                tasks[step.key] = progress.add_task(step.description, total=step.total)
+                tasks[step.key] = progress.add_task(translate(step.description), total=step.total)
             progress.update(
                 tasks[step.key],
-                description=step.description,
+                description=translate(step.description),
                 completed=step.completed,
                 total=step.total,
             )
@@ -170,17 +173,17 @@ def run(  # noqa: PLR0917 - typer options
 
 
 def _print_run(summary: RunSummary) -> None:
-    table = Table(title=f"等保 checks ({summary.mode})")
-    for col in ("asset", "type", "systems", "pass", "fail", "manual", "n/a"):
+    table = Table(title=text("audit.run.title", mode=word("auditmode", summary.mode)))
+    for col in ("asset", "type", "systems", "pass", "fail", "manual", "na"):
         table.add_column(
-            col, justify="right" if col in ("pass", "fail", "manual", "n/a") else "left"
+            heading(col), justify="right" if col in ("pass", "fail", "manual", "na") else "left"
         )
     if summary.mode == "remediate":
-        table.add_column("changed", justify="right")
+        table.add_column(heading("changed"), justify="right")
     for a in summary.assets:
         cells = [
             a.asset,
-            a.kind,
+            _value(a.kind),
             ", ".join(a.systems),
             str(a.passed),
             f"[red]{a.failed}[/red]" if a.failed else "0",
@@ -192,11 +195,12 @@ def _print_run(summary: RunSummary) -> None:
         table.add_row(*cells)
     console.print(table)
     for line in summary.skipped:
-        console.print(f"[yellow]skipped[/yellow] {line}")
+        console.print(f"[yellow]{text('skipped')}[/yellow] {translate(line)}")
     for line in summary.failures:
-        console.print(f"[red]failed[/red] {line}")
+        console.print(f"[red]{text('failed')}[/red] {translate(line)}")
     if summary.migration is not None:
-        console.print(f"migration checked: {', '.join(summary.migration['checked']) or 'none'}")
+        checked = text("list.sep").join(summary.migration["checked"]) or text("none")
+        console.print(text("audit.migration_checked", checked=checked))
 
 
 @app.command("migration")
@@ -248,52 +252,66 @@ def migration_cmd(  # noqa: PLR0917 - typer options
 
 
 def _print_migration(report: MigrationReport) -> None:
-    state = {
-        "meets_target": "[green]meets the target[/green]",
-        "meets_baseline": "[yellow]meets the baseline, below the target[/yellow]",
-        "below_baseline": "[red]below the baseline[/red]",
-    }[report.plan_state]
+    colour = {"meets_target": "green", "meets_baseline": "yellow", "below_baseline": "red"}
+    plan = report.plan_state
+    state = f"[{colour[plan]}]{text(f'audit.plan.{plan}')}[/{colour[plan]}]"
     verified = (
-        f"; verified {report.verified_ratio:.0%} ({report.verified_migrated}/{report.counted})"
+        text(
+            "audit.verified",
+            ratio=f"{report.verified_ratio:.0%}",
+            migrated=report.verified_migrated,
+            counted=report.counted,
+        )
         if report.verified_ratio is not None
-        else "; not verified (run egovnet audit run --migration)"
+        else text("audit.not_verified")
     )
     console.print(
-        f"上云率 [bold]{report.ratio:.0%}[/bold] ({report.migrated}/{report.counted} systems, "
-        f"retained excluded) - baseline {report.baseline_ratio:.0%}, target "
-        f"{report.target_ratio:.0%}: {state}{verified}"
+        text(
+            "audit.migration.line",
+            ratio=f"{report.ratio:.0%}",
+            migrated=report.migrated,
+            counted=report.counted,
+            baseline=f"{report.baseline_ratio:.0%}",
+            target=f"{report.target_ratio:.0%}",
+            state=state,
+            verified=verified,
+        )
     )
-    for title, groups in (("By department", report.by_department), ("By wave", report.by_wave)):
-        table = Table(title=title)
-        for col in ("group", "systems", "counted", "migrated", "上云率"):
-            table.add_column(col, justify="left" if col == "group" else "right")
+    for title, groups in (
+        ("audit.by_department", report.by_department),
+        ("audit.by_wave", report.by_wave),
+    ):
+        table = Table(title=text(title))
+        for col in ("group", "systems", "counted", "migrated", "migration_ratio"):
+            table.add_column(heading(col), justify="left" if col == "group" else "right")
         for g in groups:
-            table.add_row(g.name, str(g.systems), str(g.counted), str(g.migrated), f"{g.ratio:.0%}")
+            name = translate(g.name)
+            table.add_row(name, str(g.systems), str(g.counted), str(g.migrated), f"{g.ratio:.0%}")
         console.print(table)
-    table = Table(title="Systems")
+    table = Table(title=text("audit.systems"))
     for col in ("system", "name", "department", "wave", "status", "checked"):
-        table.add_column(col)
+        table.add_column(heading(col))
     for line in report.systems:
         table.add_row(
             line.id,
             line.name,
             line.department_name,
             "-" if line.wave is None else str(line.wave),
-            line.status.value,
-            "yes" if line.checked else "no",
+            _value(line.status),
+            text("yes") if line.checked else text("no"),
         )
     console.print(table)
     # Long texts as lines, not table cells: they stay whole on a narrow terminal.
     for line in report.systems:
         for flag in line.flags:
             console.print(
-                f"[red]disagrees[/red] {line.id} ({line.status.value}): {flag.value}",
+                f"[red]{text('audit.disagrees')}[/red] {line.id} "
+                f"({_value(line.status)}): {_value(flag)}",
                 soft_wrap=True,
             )
     for blocker in report.blockers:
         console.print(
-            f"[yellow]blocked[/yellow] {blocker.system_id}: {blocker.kind.value} - "
-            f"{blocker.detail}",
+            f"[yellow]{text('audit.blocked')}[/yellow] {blocker.system_id}: {_blocker(blocker)}",
             soft_wrap=True,
         )
 
@@ -345,10 +363,17 @@ def export_cmd(  # noqa: PLR0917 - typer options
         print_json(info)
         return
     if not data.rows:
-        err_console.print("warning: no results stored yet; run egovnet audit run first")
+        err_console.print(text("warning", message=text("audit.no_results")))
     console.print(
-        f"wrote {out} ({form.value}, {language.value}): {len(data.rows)} rows, "
-        f"{len(data.summaries)} systems, {len(data.changes.entries)} change records"
+        text(
+            "audit.exported",
+            out=out,
+            fmt=form.value,
+            lang=language.value,
+            rows=len(data.rows),
+            systems=len(data.summaries),
+            changes=len(data.changes.entries),
+        )
     )
 
 
@@ -383,27 +408,31 @@ def controls_cmd(
             ]
         )
         return
-    table = Table(title=f"等保 controls at level {level}")
-    for col in (
-        "check",
-        "asset",
-        "control point",
-        "test unit",
-        "clause",
-        "method",
-        "risk",
-        "requirement",
-    ):
-        table.add_column(col)
+    table = Table(title=text("audit.controls.title", level=level))
+    columns = ("check", "asset", "control_point", "test_unit", "clause", "method", "risk")
+    for col in (*columns, "requirement"):
+        table.add_column(heading(col))
     for c in chosen:
         table.add_row(
             c.check_id,
-            c.asset_type.value,
+            _value(c.asset_type),
             c.point.name.get(language),
             c.test_unit_id(level),
             c.clause(level),
-            c.method.value,
-            c.risk.value,
+            _value(c.method),
+            _value(c.risk),
             c.requirement.get(language),
         )
     console.print(table)
+
+
+def _value(code: str) -> str:
+    """A result, method, risk, asset type, status or flag code as the tables show it: its
+    Chinese name (the exports' own, playbooks/export/columns.py) under --lang zh, else the code."""
+    return value(code, Lang.zh) if messages.current() is Lang.zh else str(code)
+
+
+def _blocker(blocker: Blocker) -> str:
+    if messages.current() is Lang.zh:
+        return blocker_text(blocker, Lang.zh)
+    return f"{blocker.kind.value} - {blocker.detail}"

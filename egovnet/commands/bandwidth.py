@@ -25,6 +25,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, tier_name, translate, word
 from exporters.bandwidth import render_textfile
 
 app = typer.Typer(
@@ -40,32 +41,34 @@ def _mbps(value: float | int | None) -> str:
 
 def _verdict_text(r: BandwidthResult) -> str:
     if r.verdict is Verdict.failed:
-        return f"[red]failed[/red]: {r.error}"
+        return f"[red]{word('verdict', r.verdict)}[/red]: {translate(str(r.error))}"
     if r.verdict is Verdict.meets_target:
-        text = "[green]meets target[/green]"
+        shown = f"[green]{word('verdict', r.verdict)}[/green]"
     elif r.verdict is Verdict.shortfall:
-        text = f"[red]shortfall {r.shortfall_mbps:g} Mbps[/red]"
+        shown = f"[red]{text('bandwidth.shortfall', mbps=f'{r.shortfall_mbps:g}')}[/red]"
         if r.target_mbps and r.committed_mbps < r.target_mbps:
-            text += f" (committed {r.committed_mbps} < target {r.target_mbps})"
+            shown += text(
+                "bandwidth.committed_below", committed=r.committed_mbps, target=r.target_mbps
+            )
     else:
-        text = "no target"
+        shown = word("verdict", r.verdict)
     if r.delivers_committed is False:
-        text += " [yellow]below committed rate[/yellow]"
-    return text
+        shown += f" [yellow]{text('bandwidth.below_committed')}[/yellow]"
+    return shown
 
 
 def render_results(results: Sequence[BandwidthResult], title: str) -> None:
     table = Table(title=title)
     for col in ("site", "tier", "circuit", "dir", "committed", "target", "achieved", "verdict"):
         table.add_column(
-            col, justify="right" if col in {"committed", "target", "achieved"} else "left"
+            heading(col), justify="right" if col in {"committed", "target", "achieved"} else "left"
         )
     for r in results:
         table.add_row(
             r.site_name,
-            r.tier,
+            tier_name(r.tier),
             f"{r.link} ({r.plane})",
-            r.direction,
+            word("direction", r.direction),
             f"{r.committed_mbps} Mbps",
             f"{_mbps(r.target_mbps)} Mbps" if r.target_mbps else "-",
             f"{r.achieved_mbps:.1f} Mbps" if r.achieved_mbps is not None else "-",
@@ -158,8 +161,8 @@ def measure(  # noqa: PLR0917 - typer options
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
     else:
-        render_results(results, f"Bandwidth test ({runner_name}, {seconds}s per circuit)")
-        console.print(f"kept in {store.last_file} and {store.history_file}")
+        render_results(results, text("bandwidth.test.title", runner=runner_name, seconds=seconds))
+        console.print(text("bandwidth.kept", last=store.last_file, history=store.history_file))
     if any(r.verdict is Verdict.failed for r in results):
         raise typer.Exit(1)
     if fail_on_shortfall and any(r.verdict is Verdict.shortfall for r in results):
@@ -178,9 +181,9 @@ def show(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
         print_json([r.model_dump(mode="json") for r in results])
         return
     if not results:
-        console.print("no bandwidth test has run yet: egovnet bandwidth test SITE")
+        console.print(text("bandwidth.none_yet"))
         return
-    render_results(results, "Last bandwidth test per circuit")
+    render_results(results, text("bandwidth.show.title"))
 
 
 @app.command()
@@ -198,4 +201,4 @@ def history(
     if json_out:
         print_json([r.model_dump(mode="json") for r in results])
         return
-    render_results(results, f"Bandwidth test history ({store.history_file})")
+    render_results(results, text("bandwidth.history.title", file=store.history_file))

@@ -24,6 +24,7 @@ from automation.runner import DeviceOutcome, Status
 from automation.workspace import Workspace
 from base.durations import parse_duration
 from base.errors import AutomationInputError
+from egovnet import messages
 from egovnet.commands.common import (
     InventoryOpt,
     JsonOpt,
@@ -94,7 +95,8 @@ def _progress(verb: str, total: int, quiet: bool) -> Iterator[Callable[[DeviceOu
         bar = progress.add_task("", total=total)
 
         def done(outcome: DeviceOutcome) -> None:
-            progress.update(bar, advance=1, description=f"{outcome.device} {outcome.status}")
+            status = messages.word("status", outcome.status)
+            progress.update(bar, advance=1, description=f"{outcome.device} {status}")
 
         yield done
 
@@ -159,20 +161,24 @@ class Run:
                 }
             )
         else:
-            table = Table(title=title)
+            table = Table(title=messages.text(title) if title in messages.CATALOGUE else title)
             for col in ("device", "platform", "status", "detail"):
-                table.add_column(col)
+                table.add_column(messages.heading(col))
             for o in outcomes.values():
                 style = STYLE.get(o.status, "")
-                status = f"[{style}]{o.status}[/{style}]" if style else str(o.status)
-                table.add_row(o.device, o.platform, status, o.error or o.detail, style=None)
+                status = messages.word("status", o.status)
+                status = f"[{style}]{status}[/{style}]" if style else status
+                detail = messages.translate(o.error or o.detail)
+                table.add_row(o.device, o.platform, status, detail, style=None)
             console.print(table)
             if self.show_diff:
                 for o in outcomes.values():
                     if o.diff:
                         console.rule(f"[bold]{o.device}[/bold]")
                         console.print(o.diff.rstrip("\n"), markup=False, highlight=False)
-            counts = ", ".join(f"{k} {v}" for k, v in _summary(outcomes).items())
+            counts = messages.text("list.sep").join(
+                f"{messages.word('status', k)} {v}" for k, v in _summary(outcomes).items()
+            )
             console.print(counts)
         if failed:
             raise typer.Exit(1)
@@ -265,7 +271,7 @@ def render(
         "render", operations.render, connects=False, production=production, rendered_out=out
     )
     assert isinstance(result, dict)
-    run.report("Rendered configurations", result, extra={"out": str(ws.rendered_dir)})
+    run.report("config.title.render", result, extra={"out": str(ws.rendered_dir)})
 
 
 @verb(templates=True, diff=True)
@@ -276,7 +282,7 @@ def diff(run: Run) -> None:
     """
     _, result = run.execute("diff", operations.diff)
     assert isinstance(result, dict)
-    run.report("Running vs intended", result)
+    run.report("config.title.diff", result)
 
 
 @verb(templates=True, diff=True)
@@ -306,7 +312,7 @@ def push(
     extra: dict[str, object] = {"commit": commit, "revert_in_seconds": revert_in}
     if result.backup is not None:
         extra["backup_commit"] = result.backup.run.commit
-    title = "Push" if commit else "Push (dry run: nothing changed; add --commit)"
+    title = "config.title.push" if commit else "config.title.push_dry"
     run.report(title, result.outcomes, extra=extra)
 
 
@@ -318,7 +324,7 @@ def confirm(run: Run) -> None:
     """
     _, result = run.execute("confirm", operations.confirm)
     assert isinstance(result, dict)
-    run.report("Confirm", result)
+    run.report("config.title.confirm", result)
 
 
 @verb(diff=True)
@@ -329,7 +335,7 @@ def rollback(run: Run) -> None:
     """
     _, result = run.execute("rollback", operations.rollback)
     assert isinstance(result, dict)
-    run.report("Rollback", result)
+    run.report("config.title.rollback", result)
 
 
 @verb()
@@ -342,11 +348,17 @@ def backup(run: Run) -> None:
     assert isinstance(result, operations.BackupResult)
     commit = result.run.commit
     run.report(
-        "Backup", result.outcomes, extra={"commit": commit, "repository": str(ws.backups.path)}
+        "config.title.backup",
+        result.outcomes,
+        extra={"commit": commit, "repository": str(ws.backups.path)},
     )
     if not run.json_out:
-        done = f"commit {commit[:12]}" if commit else "nothing changed, no commit"
-        console.print(f"repository {ws.backups.path}: {done}")
+        done = (
+            messages.text("config.backup.commit", commit=commit[:12])
+            if commit
+            else messages.text("config.backup.nothing")
+        )
+        console.print(messages.text("config.backup.repository", path=ws.backups.path, done=done))
 
 
 @verb(templates=True, diff=True)
@@ -360,6 +372,6 @@ def drift(run: Run) -> None:
     """
     _, result = run.execute("drift", operations.drift)
     assert isinstance(result, dict)
-    run.report("Drift (running vs intended)", result)
+    run.report("config.title.drift", result)
     if any(o.status is Status.drift for o in result.values()):
         raise typer.Exit(DRIFT_EXIT_CODE)

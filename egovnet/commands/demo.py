@@ -19,7 +19,9 @@ from typing import Annotated
 
 import typer
 
+from egovnet import messages
 from egovnet.commands.common import StateDirOpt, console, settings
+from egovnet.messages import text
 
 
 @dataclass(frozen=True)
@@ -104,23 +106,27 @@ def demo(
     state = settings(state_dir=state_dir).ensure_state_dir().resolve()
     steps = [s for s in demo_steps(state) if not (no_lab and s.needs_lab)]
     if not no_lab and os.geteuid() != 0:
-        console.print("error: the lab needs root; run as root, or pass --no-lab", markup=False)
+        console.print(text("error", message=text("demo.root")), markup=False)
         raise typer.Exit(2)
     for number, step in enumerate(steps, 1):
         console.rule(f"[bold]{number}/{len(steps)} {step.title}")
         console.print(f"$ egovnet {' '.join(step.argv)}", markup=False, style="dim")
         started = time.monotonic()
-        code = subprocess.run([sys.executable, "-m", "egovnet", *step.argv], check=False).returncode
+        # each step speaks the demo's language
+        lang = ["--lang", messages.current().value]
+        code = subprocess.run(
+            [sys.executable, "-m", "egovnet", *lang, *step.argv], check=False
+        ).returncode
         took = time.monotonic() - started
         if code != 0:
             console.print(
-                f"[red]step {number} failed[/red] (exit {code} after {took:.1f} s): {step.title}"
+                text("demo.failed", n=number, code=code, seconds=f"{took:.1f}", title=step.title)
             )
             raise typer.Exit(1)
-        console.print(f"[green]done[/green] in {took:.1f} s")
+        console.print(text("demo.done", seconds=f"{took:.1f}"))
     if no_lab:
-        console.rule("[bold]Done")
-        console.print("Inventory steps done; run as root without --no-lab for the lab.")
+        console.rule(f"[bold]{text('demo.all_done')}")
+        console.print(text("demo.no_lab"))
         return
-    console.rule("[bold]The demo is running")
+    console.rule(f"[bold]{text('demo.running')}")
     console.print(where_to_look(state))

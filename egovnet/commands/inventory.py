@@ -25,7 +25,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
-from egovnet.messages import text
+from egovnet.messages import text, translate, word
 from inventory.ansible_export import render_ansible_inventory
 from inventory.models import MigrationStatus, Tier
 from inventory.names import name_of
@@ -60,8 +60,7 @@ def validate(
     if json_out:
         print_json({"valid": True, "root": str(inv.root), "counts": summary.counts})
         return
-    counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
-    console.print(f"[green]ok[/green] {inv.root}: {counts}")
+    console.print(f"[green]{text('ok')}[/green] {inv.root}: {_counts(summary.counts)}")
 
 
 @app.command()
@@ -165,12 +164,12 @@ def export_ansible(
     Example: egovnet inventory export-ansible --out hosts.yml
              ansible-inventory -i hosts.yml --list
     """
-    text = render_ansible_inventory(load(path, inventory, profile))
+    rendered = render_ansible_inventory(load(path, inventory, profile))
     if out is None:
-        typer.echo(text, nl=False)
+        typer.echo(rendered, nl=False)
     else:
-        write_text(out, text)
-        console.print(f"wrote {out}")
+        write_text(out, rendered)
+        console.print(text("wrote", path=out))
 
 
 @app.command("export-nornir")
@@ -200,7 +199,7 @@ def template(xlsx: XlsxOutOpt) -> None:
     from inventory.ledger.writer import write_template
 
     write_template(xlsx)
-    console.print(f"wrote {xlsx}")
+    console.print(text("wrote", path=xlsx))
 
 
 import_app = typer.Typer(help="Turn records kept elsewhere into the YAML inventory.")
@@ -228,8 +227,9 @@ def import_xlsx(
     if json_out:
         print_json({"valid": True, "root": str(out), "counts": summary.counts})
         return
-    counts = ", ".join(f"{v} {k}" for k, v in summary.counts.items())
-    console.print(f"[green]ok[/green] wrote {out}: {counts}")
+    console.print(
+        f"[green]{text('ok')}[/green] {text('wrote', path=out)}: {_counts(summary.counts)}"
+    )
 
 
 @export_app.command("xlsx")
@@ -246,7 +246,7 @@ def export_xlsx(
     from inventory.ledger.writer import write_export
 
     write_export(load(path, inventory, profile), out)
-    console.print(f"wrote {out}")
+    console.print(text("wrote", path=out))
 
 
 @app.command()
@@ -304,18 +304,24 @@ def discover(  # noqa: PLR0917 - typer maps parameters to options
     if json_out:
         print_json(result)
         return
-    console.print(
-        f"[green]ok[/green] wrote {out}: {result['devices']} devices, {result['links']} links;"
-        " check every `# review` line"
-    )
+    drafted = text("inventory.discover.drafted", devices=result["devices"], links=result["links"])
+    console.print(f"[green]{text('ok')}[/green] {text('wrote', path=out)}: {drafted}")
     for address, why in {**found.crawl.failed, **found.crawl.refused}.items():
-        console.print(f"not crawled: {address}: {why}", markup=False)
+        console.print(text("inventory.discover.not_crawled", address=address, why=translate(why)),
+                      markup=False)  # fmt: skip
     for why in found.skipped:
-        console.print(f"not drafted: {why}", markup=False)
+        console.print(text("inventory.discover.not_drafted", why=translate(why)), markup=False)
 
 
 def _shown(device: FoundDevice) -> None:
-    console.print(f"found {device.sys_name} at {device.address}")
+    console.print(text("inventory.discover.found", name=device.sys_name, address=device.address))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``12 sites, 30 devices`` / ``站点 12，设备 30``."""
+    return text("list.sep").join(
+        text("inventory.count", name=text(f"count.{k}"), count=v) for k, v in counts.items()
+    )
 
 
 # --- egovnet inventory netbox push|pull (inventory.netbox) ------------------------------------
@@ -339,8 +345,8 @@ def _netbox(url: str | None, state_dir: Path | None) -> NetBoxClient:
     return NetBoxClient(url, netbox_token(settings(state_dir=state_dir).secrets()))
 
 
-def _say(text: str) -> None:
-    err_console.print(f"[dim]{text}[/dim]")
+def _say(line: str) -> None:
+    err_console.print(f"[dim]{translate(line)}[/dim]")
 
 
 @netbox_app.command("push")
@@ -383,26 +389,29 @@ def _render_plan(plan: Plan, applied: bool, written: int) -> None:
     creates: dict[str, int] = {}
     for change in plan.of(Action.create):
         creates[change.kind] = creates.get(change.kind, 0) + 1
-    verb = "created" if applied else "would create"
+    verb = text("netbox.created" if applied else "netbox.would_create")
     for kind, count in creates.items():
         console.print(f"[green]{verb}[/green] {count} {kind}")
     for change in plan.changes:
         if change.action in (Action.create, Action.keep):
             continue
         colour = "red" if change.action is Action.conflict else "yellow"
-        label = change.action.value if applied or change.action is Action.conflict else (
-            f"would {change.action.value}")  # fmt: skip
-        console.print(f"[{colour}]{label}[/{colour}] {change.kind} {change.key}: {change.reason}")
+        act = word("netbox", change.action)
+        label = act if applied or change.action is Action.conflict else (
+            text("netbox.would", action=act))  # fmt: skip
+        reason = translate(change.reason)
+        console.print(f"[{colour}]{label}[/{colour}] {change.kind} {change.key}: {reason}")
         for d in change.diffs:
-            console.print(f"    {d.field}: NetBox {d.netbox!r}, inventory {d.inventory!r}")
+            console.print(text("netbox.diff", field=d.field, netbox=repr(d.netbox),
+                               inventory=repr(d.inventory)))  # fmt: skip
     kept = plan.of(Action.keep)
     if kept:
-        console.print(f"left alone {len(kept)} matching objects egovnet did not create")
+        console.print(text("netbox.left_alone", count=len(kept)))
     for warning in plan.warnings:
-        console.print(f"[yellow]warning[/yellow] {warning}")
-    counts = ", ".join(f"{v} {k}" for k, v in plan.counts.items())
-    mode = f"applied, {written} written" if applied else "dry run, nothing written (--apply)"
-    console.print(f"{mode}: {counts}")
+        console.print(f"[yellow]{text('netbox.warning')}[/yellow] {translate(warning)}")
+    counts = text("list.sep").join(f"{v} {word('netbox', k)}" for k, v in plan.counts.items())
+    mode = text("netbox.applied", written=written) if applied else text("netbox.dry_run")
+    console.print(text("verdict", verdict=mode, counts=counts))
 
 
 @netbox_app.command("pull")
@@ -430,7 +439,5 @@ def netbox_pull(  # noqa: PLR0917 - typer options
         print_json({"out": str(out), "counts": counts, "skipped": list(result.skipped)})
         return
     for line in result.skipped:
-        console.print(f"[yellow]skipped[/yellow] {line}")
-    console.print(
-        f"[green]wrote[/green] {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
-    )
+        console.print(f"[yellow]{text('skipped')}[/yellow] {translate(line)}")
+    console.print(f"[green]{text('wrote', path=out)}[/green]: {_counts(counts)}")

@@ -27,6 +27,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, translate, word
 from lab.faults import check_mode
 from lab.preflight import require_root
 
@@ -67,9 +68,10 @@ def _progress(enabled: bool) -> Iterator[Any]:
         console=err_console,
         transient=True,
     ) as progress:
-        task = progress.add_task("lab", total=None)
+        task = progress.add_task(text("lab.progress"), total=None)
 
         def step(message: str) -> None:
+            message = translate(message)
             progress.update(task, description=message)
             if not message.startswith("waiting:"):
                 progress.console.print(f"[dim]{time.monotonic() - started:5.1f}s[/dim] {message}")
@@ -131,9 +133,15 @@ def up(  # noqa: PLR0917 - typer options
         print_json(state)
         return
     console.print(
-        f"[green]lab up[/green] ({state.profile}): {len(state.nodes)} nodes in "
-        f"{state.up_seconds:.1f}s, {(state.memory_bytes or 0) / 2**20:.0f} MiB; "
-        f"state in {s.state_dir}/lab, credentials in {s.secrets_file}"
+        text(
+            "lab.up",
+            profile=state.profile,
+            nodes=len(state.nodes),
+            seconds=f"{state.up_seconds:.1f}",
+            mib=f"{(state.memory_bytes or 0) / 2**20:.0f}",
+            state=f"{s.state_dir}/lab",
+            secrets=s.secrets_file,
+        )
     )
 
 
@@ -163,15 +171,19 @@ def down(
     else:
         for r in reports:
             console.print(
-                f"removed {r.processes} processes, {r.namespaces} namespaces, {r.links} links, "
-                f"{r.symlinks} symlinks ({r.state_dir or 'by name'})"
+                text(
+                    "lab.removed",
+                    processes=r.processes,
+                    namespaces=r.namespaces,
+                    links=r.links,
+                    symlinks=r.symlinks,
+                    where=r.state_dir or text("lab.by_name"),
+                )
             )
         if left:
-            console.print(f"[red]left behind:[/red] {', '.join(left)}")
+            console.print(f"[red]{text('lab.left')}[/red] {', '.join(left)}")
         else:
-            console.print(
-                "[green]checked: no lab namespace, link, process or mount is left[/green]"
-            )
+            console.print(f"[green]{text('lab.clean')}[/green]")
     if left:
         raise typer.Exit(1)
 
@@ -189,18 +201,27 @@ def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
         data["healthy"] = st.healthy
         print_json(data)
     elif st.status is None or st.status == "down":
-        console.print(f"no lab is up (state dir {st.state_dir})")
+        console.print(text("lab.none_up", state_dir=st.state_dir))
     else:
         table = Table(
-            title=f"lab {st.profile}: {st.status}, up in {st.up_seconds or 0:.1f}s, "
-            f"{(st.memory_bytes or 0) / 2**20:.0f} MiB"
+            title=text(
+                "lab.status.title",
+                profile=st.profile,
+                status=word("labstatus", st.status),
+                seconds=f"{st.up_seconds or 0:.1f}",
+                mib=f"{(st.memory_bytes or 0) / 2**20:.0f}",
+            )
         )
-        for col in ("device", "namespace", "daemons", "OSPF Full", "SNMP", "faults"):
-            table.add_column(col)
+        for col in ("device", "namespace", "daemons", "ospf_full", "snmp", "faults"):
+            table.add_column(heading(col))
         for n in st.nodes:
             daemons = f"{n.daemons_alive}/{n.daemons_total}"
             ospf = "-" if n.ospf_expected is None else f"{n.ospf_full or 0}/{n.ospf_expected}"
-            snmp = "-" if n.kind == "server" else (n.snmp_sys_name or "[red]no answer[/red]")
+            snmp = (
+                "-"
+                if n.kind == "server"
+                else (n.snmp_sys_name or f"[red]{text('lab.no_answer')}[/red]")
+            )
             color = "green" if n.healthy else "red"
             table.add_row(
                 f"[{color}]{n.device}[/{color}]",
@@ -229,7 +250,7 @@ def link_down(
     """
     require_root()
     lab.link_down(_state_dir(state_dir), link, check_mode(mode))
-    console.print(f"link {link} cut ({mode})")
+    console.print(text("lab.link_down", link=link, mode=mode))
 
 
 @fault_app.command("link-up")
@@ -243,7 +264,7 @@ def link_up(
     """
     require_root()
     lab.link_up(_state_dir(state_dir), link)
-    console.print(f"link {link} restored")
+    console.print(text("lab.link_up", link=link))
 
 
 @fault_app.command("device-down")
@@ -257,7 +278,7 @@ def device_down(
     """
     require_root()
     lab.device_down(_state_dir(state_dir), device)
-    console.print(f"{device} powered off")
+    console.print(text("lab.device_down", device=device))
 
 
 @fault_app.command("device-up")
@@ -271,7 +292,7 @@ def device_up(
     """
     require_root()
     lab.device_up(_state_dir(state_dir), device)
-    console.print(f"{device} powered on")
+    console.print(text("lab.device_up", device=device))
 
 
 @app.command()
@@ -295,9 +316,15 @@ def traffic(  # noqa: PLR0917 - typer options
     if json_out:
         print_json(dataclasses.asdict(result))
         return
-    table = Table(title=f"iperf3 {result.client} -> {result.server} over {result.link}")
+    table = Table(
+        title=text(
+            "lab.traffic.title", client=result.client, server=result.server, link=result.link
+        )
+    )
     for col in ("site", "circuit", "committed", "offered", "achieved", "retransmits"):
-        table.add_column(col, justify="right" if col not in {"site", "circuit"} else "left")
+        table.add_column(
+            heading(col), justify="right" if col not in {"site", "circuit"} else "left"
+        )
     table.add_row(
         result.site,
         result.circuit_id or result.link,

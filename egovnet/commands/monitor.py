@@ -24,6 +24,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, translate, word
 from egovnet.settings import Settings
 from exporters.config import TrapConfig
 from inventory.catalog import Inventory
@@ -166,9 +167,11 @@ def config_cmd(  # noqa: PLR0917 - typer options
         )
     else:
         for written_path in written:
-            console.print(f"wrote {written_path}")
+            console.print(text("wrote", path=written_path))
         for c in checks:
-            mark = "[green]ok[/green]" if c.ok else "[red]FAILED[/red]"
+            mark = (
+                f"[green]{text('ok')}[/green]" if c.ok else f"[red]{text('monitor.failed')}[/red]"
+            )
             console.print(f"{c.tool} {c.file}: {mark}")
     failed = [c for c in checks if not c.ok]
     if failed:
@@ -218,7 +221,7 @@ def digest(  # noqa: PLR0917 - typer options
     s, inv = _inventory(path, inventory, profile, state_dir)
     urls = stack_urls(s.state_dir.resolve(), alertmanager_url, prometheus_url)
     made = build_digest(inv, s.state_dir.resolve(), urls)
-    text = render_markdown(made, language)
+    message = render_markdown(made, language)
     outcomes = []
     if send:
         if not inv.monitoring.receivers:
@@ -233,16 +236,18 @@ def digest(  # noqa: PLR0917 - typer options
         sent = [{"receiver": o.receiver, "ok": o.ok, "error": o.error} for o in outcomes]
         print_json(
             made.model_dump(mode="json")
-            | {"lang": language.value, "markdown": text}
+            | {"lang": language.value, "markdown": message}
             | ({"sent": sent} if send else {})
         )
     else:
-        typer.echo(text)
+        typer.echo(message)
         for o in outcomes:
-            typer.echo(
-                f"sent to {o.receiver}" if o.ok else f"NOT sent to {o.receiver}: {o.error}",
-                err=True,
+            said = (
+                text("monitor.digest.sent", receiver=o.receiver)
+                if o.ok
+                else text("monitor.digest.not_sent", receiver=o.receiver, error=o.error)
             )
+            typer.echo(said, err=True)
     if any(not o.ok for o in outcomes):
         raise typer.Exit(1)
 
@@ -346,7 +351,7 @@ def up(  # noqa: PLR0917 - typer options
         transient=True,
         disable=json_out or not err_console.is_terminal,
     ) as progress:
-        task = progress.add_task("starting", total=None)
+        task = progress.add_task(text("monitor.starting"), total=None)
         done = stack_up(
             inv,
             options,
@@ -354,7 +359,9 @@ def up(  # noqa: PLR0917 - typer options
             webhook_address=hook,
             exporter=launch,
             timeout=timeout,
-            on_start=lambda name: progress.update(task, description=f"starting {name}"),
+            on_start=lambda name: progress.update(
+                task, description=text("monitor.starting_one", name=name)
+            ),
             secrets=s.secrets(),
         )
     layout, state, outcomes = done.layout, done.state, done.outcomes
@@ -379,13 +386,15 @@ def up(  # noqa: PLR0917 - typer options
             }
         )
         return
-    table = Table(title=f"NOC stack ({inv.profile.name}), state in {layout.root}")
+    table = Table(title=text("monitor.up.title", profile=inv.profile.name, root=layout.root))
     for col in ("component", "action", "pid", "address"):
-        table.add_column(col)
+        table.add_column(heading(col))
     for row in rows:
-        table.add_row(*(str(row[c] if row[c] is not None else "-") for c in row))
+        cells = {c: str(row[c] if row[c] is not None else "-") for c in row}
+        cells["action"] = word("action", cells["action"])
+        table.add_row(*cells.values())
     if exporter_address:
-        table.add_row("exporter", "external", "-", exporter)
+        table.add_row("exporter", word("action", "external"), "-", exporter)
     console.print(table)
     console.print(f"Prometheus {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
 
@@ -402,9 +411,9 @@ def down(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
         print_json([{"component": o.name, "action": o.action, "pid": o.pid} for o in outcomes])
         return
     if not outcomes:
-        console.print("nothing to stop: no NOC stack recorded in " + str(layout.root))
+        console.print(text("monitor.nothing_to_stop", root=layout.root))
     for o in outcomes:
-        console.print(f"{o.name} (pid {o.pid}): {o.action}")
+        console.print(f"{o.name} (pid {o.pid}): {word('action', o.action)}")
 
 
 @app.command()
@@ -428,44 +437,41 @@ def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
 
 def _render_status(st: StackStatus, layout: StackLayout) -> None:
     if not st.components:
-        console.print(
-            f"no NOC stack recorded in {layout.root}; start one with `egovnet monitor up`"
-        )
+        console.print(text("monitor.no_stack", root=layout.root))
         return
-    comp = Table(title="Components")
+    comp = Table(title=text("monitor.components"))
     for col in ("component", "pid", "address", "running", "ready"):
-        comp.add_column(col)
+        comp.add_column(heading(col))
+    yes, no = f"[green]{text('yes')}[/green]", f"[red]{text('no')}[/red]"
     for c in st.components:
-        comp.add_row(
-            c.name,
-            str(c.pid),
-            c.address or "-",
-            "[green]yes[/green]" if c.running else "[red]no[/red]",
-            "[green]yes[/green]" if c.ready else "[red]no[/red]",
-        )
+        comp.add_row(c.name, str(c.pid), c.address or "-", yes if c.running else no,
+                     yes if c.ready else no)  # fmt: skip
     console.print(comp)
     if st.targets:
-        targets = Table(title="Scrape targets")
+        targets = Table(title=text("monitor.targets"))
         for col in ("job", "up", "down", "unknown"):
-            targets.add_column(col, justify="left" if col == "job" else "right")
+            targets.add_column(heading(col), justify="left" if col == "job" else "right")
         for t in st.targets:
             down_text = f"[red]{t.down}[/red]" if t.down else "0"
             targets.add_row(t.job, str(t.up), down_text, str(t.unknown))
         console.print(targets)
-    alerts = Table(title=f"Alerts ({sum(1 for a in st.alerts if a.state == 'firing')} firing)")
-    for col in ("alert", "severity", "state", "site", "subject", "since", "Alertmanager"):
-        alerts.add_column(col)
+    firing = sum(1 for a in st.alerts if a.state == "firing")
+    alerts = Table(title=text("monitor.alerts", firing=firing))
+    for col in ("alert", "severity", "state", "site", "subject", "since", "alertmanager"):
+        alerts.add_column(heading(col))
     colour = {"critical": "red", "warning": "yellow", "info": "blue"}
     for a in st.alerts:
-        sev = f"[{colour.get(a.severity, 'white')}]{a.severity}[/]"
+        sev = f"[{colour.get(a.severity, 'white')}]{word('severity', a.severity)}[/]"
         since = a.since.strftime("%H:%M:%S") if a.since else "-"
         where = a.site_name or a.site or "-"
-        alerts.add_row(a.name, sev, a.state, where, a.subject or "-", since, a.delivery)
+        state = word("alertstate", a.state)
+        delivery = word("delivery", a.delivery)
+        alerts.add_row(a.name, sev, state, where, a.subject or "-", since, delivery)
     console.print(alerts)
     if st.deliveries:
-        robots = Table(title="Chat receivers (robots)")
-        for col in ("receiver", "kind", "delivered", "merged", "failed", "last failure"):
-            robots.add_column(col)
+        robots = Table(title=text("monitor.robots"))
+        for col in ("receiver", "kind", "delivered", "merged", "failed", "last_failure"):
+            robots.add_column(heading(col))
         for d in st.deliveries:
             last = d.failures[-1] if d.failures else None
             robots.add_row(
@@ -478,7 +484,7 @@ def _render_status(st: StackStatus, layout: StackLayout) -> None:
             )
         console.print(robots)
     for problem in st.problems:
-        console.print(f"[red]problem:[/red] {problem}")
+        console.print(f"[red]{text('monitor.problem')}[/red] {translate(problem)}")
 
 
 @app.command()
@@ -498,16 +504,16 @@ def notifications(
     if json_out:
         print_json([n.model_dump(mode="json", by_alias=True) for n in got])
         return
-    table = Table(title=f"Notifications received ({layout.notifications_file})")
+    table = Table(title=text("monitor.notifications", file=layout.notifications_file))
     for col in ("received", "receiver", "status", "site", "alerts"):
-        table.add_column(col)
+        table.add_column(heading(col))
     for n in got:
         note = n.notification
         site_name = note.common_labels.get("site_name") or note.group_labels.get("site", "-")
         table.add_row(
             n.received_at.strftime("%Y-%m-%d %H:%M:%S"),
             note.receiver,
-            note.status,
+            word("alertstate", note.status),
             site_name,
             ", ".join(note.alert_names),
         )
@@ -557,9 +563,9 @@ def dashboards(  # noqa: PLR0917 - typer options
         if json_out:
             print_json(rows)
             return
-        table = Table(title=f"Dashboard queries ($site={values['site']})")
+        table = Table(title=text("monitor.dashboards.queries", site=values["site"]))
         for col in ("dashboard", "panel", "ref", "expr"):
-            table.add_column(col, overflow="fold")
+            table.add_column(heading(col), overflow="fold")
         for row in rows:
             table.add_row(*row.values())
         console.print(table)
@@ -584,11 +590,15 @@ def dashboards(  # noqa: PLR0917 - typer options
             ]
         )
     else:
-        table = Table(title=f"{len(results)} dashboard queries against {url}")
+        table = Table(title=text("monitor.dashboards.checked", count=len(results), url=url))
         for col in ("dashboard", "panel", "ref", "series", "problem"):
-            table.add_column(col)
+            table.add_column(heading(col))
         for r in results:
-            problem = f"[red]{r.problem}[/red]" if r.problem else "[green]ok[/green]"
+            problem = (
+                f"[red]{translate(r.problem)}[/red]"
+                if r.problem
+                else f"[green]{text('ok')}[/green]"
+            )
             table.add_row(
                 r.query.dashboard, r.query.panel, r.query.ref_id, str(r.result.series), problem
             )

@@ -24,6 +24,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, translate, word
 
 
 def poll(  # noqa: PLR0917 - typer maps parameters to options
@@ -57,7 +58,10 @@ def poll(  # noqa: PLR0917 - typer maps parameters to options
                 return
             progress = stack.enter_context(
                 Progress(
-                    TextColumn("polling"), BarColumn(), MofNCompleteColumn(), console=err_console
+                    TextColumn(text("poll.progress")),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    console=err_console,
                 )
             )
             task = progress.add_task("poll", total=count)
@@ -90,27 +94,29 @@ def _jsonable(reading: DeviceReading) -> dict[str, object]:
 
 
 def _print(readings: list[DeviceReading]) -> None:
-    devices = Table(title="SNMP poll: devices")
-    for col in ("device", "up", "sysName", "uptime", "interfaces", "values", "time", "error"):
-        devices.add_column(col, justify="right" if col in {"values", "time"} else "left")
+    devices = Table(title=text("poll.devices.title"))
+    for col in ("device", "up", "sys_name", "uptime", "interfaces", "values", "time", "error"):
+        devices.add_column(heading(col), justify="right" if col in {"values", "time"} else "left")
     for r in readings:
         uptime = "-" if r.uptime_seconds is None else _duration(r.uptime_seconds)
-        problem = str(r.error) if r.error else "; ".join(str(w) for w in r.warnings)
+        problem = translate(str(r.error)) if r.error else "; ".join(str(w) for w in r.warnings)
         devices.add_row(
             r.device,
-            "[green]up[/green]" if r.ok else "[red]down[/red]",
+            _updown(r.ok),
             r.sys_name or "-",
             uptime,
-            f"{len(r.interfaces)}" + (f" ({len(r.missing)} missing)" if r.missing else ""),
+            f"{len(r.interfaces)}"
+            + (text("poll.missing", count=len(r.missing)) if r.missing else ""),
             str(r.values),
             f"{r.duration_seconds * 1000:.0f} ms",
             problem or "-",
         )
     console.print(devices)
-    table = Table(title="SNMP poll: interfaces")
-    for col in ("device", "interface", "oper", "admin", "speed", "rx bytes", "tx bytes",
-                "errors in/out", "discards in/out", "alias"):  # fmt: skip
-        table.add_column(col, justify="right" if "bytes" in col or "/" in col else "left")
+    table = Table(title=text("poll.interfaces.title"))
+    for col in ("device", "interface", "oper", "admin", "speed", "rx_bytes", "tx_bytes",
+                "errors", "discards", "alias"):  # fmt: skip
+        right = col in {"rx_bytes", "tx_bytes", "errors", "discards"}
+        table.add_column(heading(col), justify="right" if right else "left")
     for r in readings:
         for i in r.interfaces:
             table.add_row(
@@ -120,7 +126,7 @@ def _print(readings: list[DeviceReading]) -> None:
                 _updown(i.admin_up),
                 "-" if i.speed_mbps is None else f"{i.speed_mbps} Mbps",
                 _num(i.in_octets),
-                _num(i.out_octets) + ("" if i.octets_64bit else " (32-bit)"),
+                _num(i.out_octets) + ("" if i.octets_64bit else text("poll.32bit")),
                 f"{_num(i.in_errors)}/{_num(i.out_errors)}",
                 f"{_num(i.in_discards)}/{_num(i.out_discards)}",
                 i.alias or "",
@@ -132,7 +138,11 @@ def _print(readings: list[DeviceReading]) -> None:
 def _updown(value: bool | None) -> str:
     if value is None:
         return "-"
-    return "[green]up[/green]" if value else "[red]down[/red]"
+    return (
+        f"[green]{word('updown', 'up')}[/green]"
+        if value
+        else f"[red]{word('updown', 'down')}[/red]"
+    )
 
 
 def _num(value: int | None) -> str:

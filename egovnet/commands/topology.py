@@ -24,6 +24,7 @@ from egovnet.commands.common import (
     print_json,
     settings,
 )
+from egovnet.messages import heading, text, tier_name, translate, word
 from topology.checks import check as run_check
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, DriftReport, LinkState
 from topology.discovery.live import LiveAccess, Via
@@ -101,9 +102,11 @@ INFO_ROWS = 100
 
 
 def _print_check(report: CheckReport, shown: list[Violation]) -> None:
-    table = Table(title=f"Topology check: {report.profile} ({report.inventory})")
-    for col in ("severity", "rule", "sites affected", "links / devices", "finding"):
-        table.add_column(col, overflow="fold")
+    table = Table(
+        title=text("topology.check.title", profile=report.profile, inventory=report.inventory)
+    )
+    for col in ("severity", "rule", "sites_affected", "links_devices", "finding"):
+        table.add_column(heading(col), overflow="fold")
     info = [v for v in shown if v.severity is Severity.info]
     if len(info) > INFO_ROWS:
         shown = [v for v in shown if v.severity is not Severity.info]
@@ -111,27 +114,31 @@ def _print_check(report: CheckReport, shown: list[Violation]) -> None:
         names = [s.name for s in v.sites]
         sites = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
         table.add_row(
-            f"[{SEVERITY_STYLE[v.severity]}]{v.severity.value}[/]",
+            f"[{SEVERITY_STYLE[v.severity]}]{word('severity', v.severity)}[/]",
             v.rule,
             sites,
             "\n".join([*v.links, *v.devices]),
-            v.message,
+            translate(v.message),
         )
     if len(info) > INFO_ROWS:
         for rule in sorted({v.rule for v in info}):
             same = [v for v in info if v.rule == rule]
             table.add_row(
-                f"[{SEVERITY_STYLE[Severity.info]}]info[/]",
+                f"[{SEVERITY_STYLE[Severity.info]}]{word('severity', Severity.info)}[/]",
                 rule,
-                f"{len(same)} findings",
+                text("topology.check.findings", count=len(same)),
                 "",
-                f"{same[0].message}; ... (all of them: --json)",
+                text("topology.check.more", message=translate(same[0].message)),
             )
     if shown or info:
         console.print(table)
-    counts = ", ".join(f"{report.count(s)} {s.value}" for s in Severity)
-    verdict = "[green]must-rules pass[/green]" if report.passed else "[bold red]must-rules FAIL[/]"
-    console.print(f"{verdict}: {counts}")
+    counts = text("list.sep").join(f"{report.count(s)} {word('severity', s)}" for s in Severity)
+    verdict = (
+        f"[green]{text('topology.check.pass')}[/green]"
+        if report.passed
+        else f"[bold red]{text('topology.check.fail')}[/]"
+    )
+    console.print(text("verdict", verdict=verdict, counts=counts))
 
 
 # --- whatif --------------------------------------------------------------------------------
@@ -171,7 +178,7 @@ def whatif(  # noqa: PLR0917 - typer options
     net = build_network(inv)
     if all_single:
         with _progress() as progress:
-            task = progress.add_task("failing each element", total=None)
+            task = progress.add_task(text("topology.whatif.progress"), total=None)
             rows = rank_single_failures(
                 net, lambda done, total: progress.update(task, completed=done, total=total)
             )
@@ -188,47 +195,41 @@ def whatif(  # noqa: PLR0917 - typer options
 
 
 def _print_whatif(result: WhatIfResult) -> None:
-    console.print(f"failing: [bold]{', '.join(result.failed)}[/bold]")
+    failed = text("list.sep").join(translate(element) for element in result.failed)
+    console.print(text("topology.whatif.failing", failed=failed))
     if result.isolated:
-        table = Table(title=f"{len(result.isolated)} site(s) lose the government cloud")
-        for col in ("site", "name", "tier", "must be redundant", "why"):
-            table.add_column(col)
+        table = Table(title=text("topology.whatif.isolated", count=len(result.isolated)))
+        for col in ("site", "name", "tier", "must_be_redundant", "why"):
+            table.add_column(heading(col))
         for item in result.isolated:
             table.add_row(
                 item.site.id,
                 item.site.name,
-                item.site.tier,
-                "yes" if item.site.must_be_redundant else "",
-                "its devices failed" if item.impact.value == "down" else "cut off",
+                tier_name(item.site.tier),
+                text("yes") if item.site.must_be_redundant else "",
+                word("impact", item.impact),
             )
         console.print(table)
     else:
-        console.print("[green]no site loses its path to the government cloud[/green]")
+        console.print(f"[green]{text('topology.whatif.none_isolated')}[/green]")
     if result.lost_redundancy:
-        table = Table(
-            title=f"{len(result.lost_redundancy)} site(s) keep the cloud but lose redundancy"
-        )
-        for col in ("site", "name", "tier", "now hangs on"):
-            table.add_column(col, overflow="fold")
+        table = Table(title=text("topology.whatif.lost", count=len(result.lost_redundancy)))
+        for col in ("site", "name", "tier", "now_hangs_on"):
+            table.add_column(heading(col), overflow="fold")
         for item in result.lost_redundancy:
             table.add_row(
-                item.site.id, item.site.name, item.site.tier, ", ".join(item.single_points)
+                item.site.id,
+                item.site.name,
+                tier_name(item.site.tier),
+                text("list.sep").join(translate(point) for point in item.single_points),
             )
         console.print(table)
 
 
 def _print_ranking(rows: list[RankRow], top: int) -> None:
-    table = Table(
-        title=f"Single failures ranked by sites isolated (top {min(top, len(rows))} of {len(rows)})"
-    )
-    for col in (
-        "element",
-        "sites isolated",
-        "of which must be redundant",
-        "sites losing redundancy",
-        "sites",
-    ):
-        table.add_column(col, overflow="fold")
+    table = Table(title=text("topology.ranking.title", top=min(top, len(rows)), count=len(rows)))
+    for col in ("element", "sites_isolated", "isolated_must", "lost_redundancy", "sites"):
+        table.add_column(heading(col), overflow="fold")
     for row in rows[:top]:
         shown = ", ".join(row.sites[:5]) + (f" +{len(row.sites) - 5}" if len(row.sites) > 5 else "")
         table.add_row(
@@ -292,7 +293,7 @@ def discover(  # noqa: PLR0917 - typer options
     inv = s.load_inventory()
     access = LiveAccess(s.state_dir, s.inventory_path, s.secrets_file)
     with _progress() as progress:
-        task = progress.add_task("reading LLDP neighbours", total=None)
+        task = progress.add_task(text("topology.discover.progress"), total=None)
         report = discover_drift(
             inv,
             access=access,
@@ -317,14 +318,14 @@ def discover(  # noqa: PLR0917 - typer options
 def _print_drift(report: DriftReport) -> None:
     bad = [lk for lk in report.links if lk.state is not LinkState.discovered]
     if bad:
-        table = Table(title="Intended links LLDP does not confirm")
-        for col in ("link", "state", "a end", "a sees", "b end", "b sees"):
-            table.add_column(col, overflow="fold")
+        table = Table(title=text("topology.drift.title"))
+        for col in ("link", "state", "a_end", "a_sees", "b_end", "b_sees"):
+            table.add_column(heading(col), overflow="fold")
         style = {LinkState.missing: "red", LinkState.miswired: "bold red", LinkState.unknown: "dim"}
         for lk in bad:
             table.add_row(
                 lk.link,
-                f"[{style.get(lk.state, '')}]{lk.state.value}[/]",
+                f"[{style.get(lk.state, '')}]{word('linkstate', lk.state)}[/]",
                 f"{lk.a.device} {lk.a.interface}",
                 _seen(lk.a.verdict.value, [str(x) for x in lk.a.seen]),
                 f"{lk.b.device} {lk.b.interface}",
@@ -332,31 +333,48 @@ def _print_drift(report: DriftReport) -> None:
             )
         console.print(table)
     if report.unexpected:
-        table = Table(title="Unexpected neighbours (no intended link on that interface)")
-        for col in ("device", "interface", "neighbour", "its port", "seen from both ends"):
-            table.add_column(col)
+        table = Table(title=text("topology.unexpected.title"))
+        for col in ("device", "interface", "neighbour", "its_port", "seen_both"):
+            table.add_column(heading(col))
         for u in report.unexpected:
-            who = u.neighbor.device or f"{u.neighbor.system or '?'} (not in inventory)"
+            who = u.neighbor.device or text(
+                "topology.unexpected.stranger", system=u.neighbor.system or "?"
+            )
             port = u.neighbor.port or u.neighbor.reported_port or "?"
-            table.add_row(u.device, u.interface, who, port, "yes" if u.both_ends else "")
+            table.add_row(u.device, u.interface, who, port, text("yes") if u.both_ends else "")
         console.print(table)
     failed = [d for d in report.devices if not d.ok]
     for dev in failed:
-        err_console.print(f"[red]could not read {dev.device}[/red]: {dev.error}", highlight=False)
+        err_console.print(
+            f"[red]{text('topology.drift.unread', device=dev.device)}[/red]: "
+            f"{translate(str(dev.error))}",
+            highlight=False,
+        )
     found = len(report.links_in(LinkState.discovered))
-    counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
-    verdict = "[green]matches the inventory[/green]" if report.clean else "[bold red]drift[/]"
+    counts = text("list.sep").join(f"{n} {word('linkstate', k)}" for k, n in report.counts.items())
+    verdict = (
+        f"[green]{text('topology.drift.clean')}[/green]"
+        if report.clean
+        else f"[bold red]{text('topology.drift.drift')}[/]"
+    )
     console.print(
-        f"{verdict}: {found}/{len(report.links)} links discovered; {counts};"
-        f" {len(report.devices) - len(failed)}/{len(report.devices)} devices read"
+        text(
+            "topology.drift.summary",
+            verdict=verdict,
+            found=found,
+            links=len(report.links),
+            counts=counts,
+            read=len(report.devices) - len(failed),
+            devices=len(report.devices),
+        )
     )
 
 
 def _seen(verdict: str, seen: list[str]) -> str:
     if verdict == "not_polled":
-        return "[dim]not read[/dim]"
+        return f"[dim]{text('topology.drift.not_read')}[/dim]"
     if not seen:
-        return "[red]nothing[/red]"
+        return f"[red]{text('topology.drift.nothing')}[/red]"
     mark = "" if verdict == "confirmed" else "[bold red]✗[/] "
     return mark + "; ".join(seen)
 
@@ -419,7 +437,7 @@ def draw(  # noqa: PLR0917 - typer options
         raise TopologyError("--district draws one district: leave out --overview/--per-district")
     inv = load(path, inventory, profile)
     with _progress() as progress:
-        task = progress.add_task("rendering with dot", total=None)
+        task = progress.add_task(text("topology.draw.progress"), total=None)
         drawing = draw_network(
             inv,
             fmt,
@@ -452,6 +470,16 @@ def draw(  # noqa: PLR0917 - typer options
             }
         )
     else:
-        extra = f", {len(down)} link(s) down" if states is not None else ""
-        shown = str(out) if len(files) == 1 else f"{len(files)} drawings into {out}"
-        console.print(f"wrote {shown} ({fmt.value}, {len(net.devices)} devices{extra})")
+        extra = text("topology.draw.down", count=len(down)) if states is not None else ""
+        shown = (
+            str(out) if len(files) == 1 else text("topology.draw.many", count=len(files), out=out)
+        )
+        console.print(
+            text(
+                "topology.draw.wrote",
+                shown=shown,
+                fmt=fmt.value,
+                devices=len(net.devices),
+                extra=extra,
+            )
+        )
