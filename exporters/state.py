@@ -105,7 +105,13 @@ def load_state(config: ExporterConfig) -> ExporterState:
     process when the child does not deliver, which re-raises the child's error here."""
     t0 = time.perf_counter()
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # no process to spare: do it here
+        os.close(read_end)
+        os.close(write_end)
+        log.info("cannot load the inventory in a child process (%s); loading it here", exc)
+        return load_here(config)
     if pid == 0:  # the child: build, stream, exit without running the parent's exit hooks
         os.close(read_end)
         code = 1
