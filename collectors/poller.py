@@ -105,8 +105,16 @@ def _columns_of(index: int, hc: bool) -> tuple[str, ...]:
 @dataclass(slots=True)
 class _Plan:
     interfaces: list[_InterfacePlan]
-    oids: list[str]
     missing: tuple[str, ...]
+
+    @property
+    def oids(self) -> list[str]:
+        """What one poll asks for, made per poll from the shared per-interface tuples (a list
+        kept per device cost 80 bytes per interface)."""
+        oids = [SYS_UPTIME, SYS_NAME]
+        for p in self.interfaces:
+            oids.extend(p.oids)
+        return oids
 
 
 @dataclass(slots=True)
@@ -398,7 +406,6 @@ class Poller:
 
     def _build_plan(self, target: SnmpTarget, st: _DeviceState) -> None:
         interfaces: list[_InterfacePlan] = []
-        oids = [SYS_UPTIME, SYS_NAME]
         for slot, name in enumerate(target.interfaces):
             index = st.index_by_name.get(name)
             if index is None:
@@ -406,9 +413,8 @@ class Poller:
             hc = name not in st.no_hc
             plan = _InterfacePlan(name, index, hc, _columns_of(index, hc), _COUNTER32[hc], slot)
             interfaces.append(plan)
-            oids.extend(plan.oids)
         missing = tuple(n for n in target.interfaces if n not in st.index_by_name)
-        st.plan = _Plan(interfaces=interfaces, oids=oids, missing=missing)
+        st.plan = _Plan(interfaces=interfaces, missing=missing)
 
     # --- requests ----------------------------------------------------------------------
     async def _session(self, target: SnmpTarget, st: _DeviceState, stats: _Stats) -> SnmpSession:

@@ -190,6 +190,22 @@ class LabelCatalog:
                         inv, device, iface_name, ends, {}, shapes
                     )
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Column-wise per device: unpickling then holds a few objects per device in its memo
+        # while it runs, not an argument tuple per interface (exporters.state streams this).
+        columns = {
+            device: (
+                tuple(infos),  # the names
+                tuple(i._shape for i in infos.values()),
+                tuple(i.link for i in infos.values()),
+                tuple(i.committed_bytes for i in infos.values()),
+                tuple(i.baseline_bytes for i in infos.values()),
+                tuple(i.target_bytes for i in infos.values()),
+            )
+            for device, infos in self._by_device.items()
+        }
+        return _rebuild_catalog, (self._devices, self._platforms, self._declared, columns)
+
     def device(self, name: str) -> LabelSet:
         return self._devices[name]
 
@@ -273,3 +289,30 @@ class LabelCatalog:
 
 def _bytes(mbps: int | None) -> float | None:
     return None if mbps is None else mbps * MBPS_IN_BYTES
+
+
+_Columns = tuple[
+    tuple[str, ...],
+    tuple[_Shape, ...],
+    tuple[Link | None, ...],
+    tuple[float | None, ...],
+    tuple[float | None, ...],
+    tuple[float | None, ...],
+]
+
+
+def _rebuild_catalog(
+    devices: dict[str, LabelSet],
+    platforms: dict[str, str],
+    declared: dict[str, int],
+    columns: dict[str, _Columns],
+) -> LabelCatalog:
+    catalog = LabelCatalog.__new__(LabelCatalog)
+    catalog._devices = devices
+    catalog._platforms = platforms
+    catalog._declared = declared
+    catalog._by_device = {
+        device: {name: InterfaceInfo(name, *rest) for name, *rest in zip(*cols, strict=True)}
+        for device, cols in columns.items()
+    }
+    return catalog
