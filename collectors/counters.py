@@ -35,11 +35,18 @@ class Counter32:
     offset: int = 0
 
     def update(self, raw: int, reset_possible: bool = False) -> int:
-        last = self.last_raw
-        if last is not None and raw < last:
-            self.offset += last if reset_possible else COUNTER32_MODULUS
+        self.offset = advance(self.last_raw, self.offset, raw, reset_possible)
         self.last_raw = raw
         return self.offset + raw
+
+
+def advance(last_raw: int | None, offset: int, raw: int, reset_possible: bool) -> int:
+    """The offset of a 32-bit series once ``raw`` is read after ``last_raw`` (the rules
+    above); the exported value is the new offset plus ``raw``. :class:`Counter32` keeps one
+    series; the poller keeps thousands in flat arrays and calls this directly."""
+    if last_raw is not None and raw < last_raw:
+        return offset + (last_raw if reset_possible else COUNTER32_MODULUS)
+    return offset
 
 
 def agent_restarted(prev_ticks: int | None, prev_at: float | None, ticks: int, now: float) -> bool:

@@ -16,7 +16,6 @@ import asyncio
 import html
 import logging
 import resource
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,13 +26,9 @@ from bandwidth.store import BandwidthStore
 from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
 from collectors.poller import Poller
 from collectors.readings import DeviceReading
-from collectors.targets import SnmpTarget, credentials_for, targets_from_inventory
 from collectors.vendor_health import HEALTH_PLATFORMS
 from collectors.vendor_health.poll import poll_health
 from collectors.vendor_health.readings import HealthReading
-from inventory.catalog import Inventory
-from inventory.secrets import SecretStore
-from playbooks.store import AuditPaths
 
 from .bandwidth import BandwidthCollector
 from .config import ExporterConfig
@@ -41,9 +36,8 @@ from .devices import DeviceCollector
 from .exposition import CONTENT_TYPE, render_collectors
 from .health import ExporterHealth
 from .interfaces import InterfaceCollector
-from .inventory_series import InventoryCollector
-from .labels import LabelCatalog
 from .server import HttpServer, Request, Response
+from .state import ExporterState
 from .traps import TrapCollector
 from .vendor_health import VendorHealthCollector
 from .webconfig import WebSecurity
@@ -65,17 +59,13 @@ class Exporter:
     def __init__(
         self,
         config: ExporterConfig,
-        inventory: Inventory,
-        secrets: SecretStore,
+        state: ExporterState,
         security: WebSecurity | None = None,
-        targets: list[SnmpTarget] | None = None,
     ) -> None:
         self.config = config
-        self.inventory = inventory
-        self.catalog = LabelCatalog(inventory)
-        self.targets = (
-            targets if targets is not None else targets_from_inventory(inventory, secrets)
-        )
+        self.state = state
+        self.catalog = state.catalog
+        self.targets = state.targets
         self.poller = Poller(
             self.targets,
             max_concurrency=config.max_concurrency,
@@ -83,14 +73,11 @@ class Exporter:
         )
         self.book = LinkStateBook()
         self.health = ExporterHealth(VERSION, len(self.targets))
-        migration_results = None
         if config.state_dir is not None:
             self.health.registry.register(BandwidthCollector(BandwidthStore(config.state_dir)))
-            migration_results = AuditPaths(config.state_dir).migration
-        self.health.registry.register(InventoryCollector(inventory, migration_results))
+        self.health.registry.register(state.inventory_series)
         self.health.registry.register(TrapCollector(self.book, self.catalog))
-        self._by_address = {str(d.mgmt_address): d.name for d in inventory.devices}
-        self._secrets = secrets
+        self._by_address = state.by_address
         self.server = HttpServer(self.handle, security, self._count_response)
         self.trap_receiver: Any = None  # collectors.traps.TrapReceiver, imported on demand
         self._tasks: set[asyncio.Task[None]] = set()
@@ -101,15 +88,7 @@ class Exporter:
         bound = await self.server.start(host, port)
         trap_address = None
         if self.config.traps is not None:
-            # Profiles most devices use first: if two v3 profiles share a user name, the
-            # receiver keeps the first (USM knows one key per user).
-            uses = Counter(d.snmp_profile for d in self.inventory.devices) + Counter(
-                d.legacy_snmp_profile for d in self.inventory.devices if d.legacy_snmp_profile
-            )
-            creds = [
-                credentials_for(self.inventory.snmp_profile_by_name[name], self._secrets)
-                for name, _ in sorted(uses.items(), key=lambda item: (-item[1], item[0]))
-            ]
+            creds = list(self.state.trap_credentials)  # exporters.state: most used first
             from collectors.traps import TrapReceiver  # pysnmp: only when traps are wanted
 
             self.trap_receiver = TrapReceiver(self.config.traps.address, creds, self._on_trap)
@@ -163,7 +142,7 @@ class Exporter:
 
     async def poll_health(self, device: str, timeout: float | None) -> HealthReading | None:
         """The vendor health of a Huawei/H3C device (None for other platforms)."""
-        platform = self.inventory.platform(self.inventory.device(device)).value
+        platform = self.catalog.platform(device)
         if platform not in HEALTH_PLATFORMS:
             return None
         return await poll_health(self.poller, device, platform, timeout)
@@ -184,16 +163,16 @@ class Exporter:
 
     def _landing(self) -> str:
         rows = "\n".join(
-            f"<tr><td><a href='/snmp?target={html.escape(d.name)}'>{html.escape(d.name)}</a>"
-            f"</td><td>{html.escape(self.inventory.site(d.site).name)}</td>"
-            f"<td>{html.escape(d.role.value)}</td><td>{d.mgmt_address}</td></tr>"
-            for d in self.inventory.devices
+            f"<tr><td><a href='/snmp?target={html.escape(d.device)}'>{html.escape(d.device)}</a>"
+            f"</td><td>{html.escape(d.site_name)}</td>"
+            f"<td>{html.escape(d.role)}</td><td>{d.address}</td></tr>"
+            for d in self.state.landing
         )
         return (
             "<!doctype html><html><head><meta charset='utf-8'>"
             "<title>egovnet exporter</title></head><body>"
             "<h1>egovnet exporter (电子政务外网)</h1>"
-            f"<p>inventory: {html.escape(self.inventory.profile.name)},"
+            f"<p>inventory: {html.escape(self.state.profile)},"
             f" {len(self.targets)} targets. <a href='/metrics'>/metrics</a>"
             " (exporter health, inventory and trap series)</p>"
             "<form action='/snmp'><label>target <input name='target'></label>"

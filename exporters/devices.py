@@ -36,8 +36,7 @@ class DeviceCollector(Collector):
             yield uptime
         if r.ok:
             info = gauge("egovnet_device_info", "The device as SNMP and the inventory see it.")
-            device = self.catalog.inventory.device(r.device)
-            platform = self.catalog.inventory.platform(device).value
+            platform = self.catalog.platform(r.device)
             add(info, labels.extend(sysname=r.sys_name or "", platform=platform), 1)
             yield info
         errors = counter(

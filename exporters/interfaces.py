@@ -79,10 +79,13 @@ class InterfaceCollector(Collector):
             "The served site's tier target for the plan year in force, bytes/s.",
         )
         for info in infos:
+            if info.committed_bytes is info.baseline_bytes is info.target_bytes is None:
+                continue  # no link: no circuit series
+            labels = info.labels
             if info.committed_bytes is not None:
-                add(committed, info.labels, info.committed_bytes)
+                add(committed, labels, info.committed_bytes)
             if info.baseline_bytes is not None:
-                add(baseline, info.labels, info.baseline_bytes)
+                add(baseline, labels, info.baseline_bytes)
             if info.target_bytes is not None:
-                add(target, info.labels, info.target_bytes)
+                add(target, labels, info.target_bytes)
         yield from (committed, baseline, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -19,17 +20,30 @@ class InventoryCollector(Collector):
     read on every scrape by ``playbooks.migration.migration_metrics``."""
 
     def __init__(self, inv: Inventory, migration_results: Path | None = None) -> None:
-        self.inventory = inv
         self.migration_results = migration_results
+        # The plan does not change while the exporter runs: its families are built once,
+        # and only the systems (and the migration results they are read with) are kept.
+        self._plan: tuple[Metric, ...] = (
+            *self._circuits(inv),
+            *self._sites(inv),
+            *self._tiers(inv),
+        )
+        self._systems_only = replace(
+            inv,
+            sites=(),
+            devices=(),
+            links=(),
+            snmp_profiles=(),
+            credential_profiles=(),
+            sources={},  # the parsed YAML kept for error messages: not needed here
+        )
 
     def collect(self) -> Iterator[Metric]:
-        yield from self._circuits()
-        yield from self._sites()
-        yield from self._tiers()
+        yield from self._plan
         yield from self._systems()
 
-    def _circuits(self) -> Iterator[Metric]:
-        inv = self.inventory
+    @staticmethod
+    def _circuits(inv: Inventory) -> Iterator[Metric]:
         info = GaugeMetricFamily(
             "egovnet_circuit_info",
             "One per inventory link, value 1.",
@@ -59,8 +73,8 @@ class InventoryCollector(Collector):
             )
         yield info
 
-    def _sites(self) -> Iterator[Metric]:
-        inv = self.inventory
+    @staticmethod
+    def _sites(inv: Inventory) -> Iterator[Metric]:
         names = ["site", "site_name", "tier"]
         info = GaugeMetricFamily(
             "egovnet_site_info", "One per site, value 1.", labels=[*names, "parent", "important"]
@@ -80,8 +94,9 @@ class InventoryCollector(Collector):
             uplinks.add_metric(values, len(inv.uplinks_of_site(site.id)))
         yield from (info, required, uplinks)
 
-    def _tiers(self) -> Iterator[Metric]:
-        plan = self.inventory.policy.plan
+    @staticmethod
+    def _tiers(inv: Inventory) -> Iterator[Metric]:
+        plan = inv.policy.plan
         target = GaugeMetricFamily(
             "egovnet_tier_target_speed_bytes",
             "The plan's access bandwidth target per tier, bytes/s.",
@@ -92,7 +107,7 @@ class InventoryCollector(Collector):
             "The plan's access bandwidth baseline per tier, bytes/s.",
             labels=["tier", "year"],
         )
-        for tier, rule in self.inventory.policy.tiers.items():
+        for tier, rule in inv.policy.tiers.items():
             if rule.target_mbps is not None:
                 target.add_metric(
                     [tier.value, str(plan.target_year)], rule.target_mbps * MBPS_IN_BYTES
@@ -104,7 +119,7 @@ class InventoryCollector(Collector):
         yield from (target, baseline)
 
     def _systems(self) -> Iterator[Metric]:
-        metrics = migration_metrics(self.inventory, self.migration_results)
+        metrics = migration_metrics(self._systems_only, self.migration_results)
         systems = GaugeMetricFamily(
             "egovnet_systems", "Information systems per migration status.", labels=["status"]
         )

@@ -21,9 +21,6 @@ from egovnet.commands.common import (
     settings,
 )
 from exporters.config import ExporterConfig, TrapConfig, listen_address, load_exporter_config
-from inventory.loader import load_inventory
-from inventory.secrets import SecretStore
-from routeguard.routes import device_targets, require_lab_routes
 
 if TYPE_CHECKING:
     from exporters.app import Exporter
@@ -90,10 +87,9 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
     security: WebSecurity | None = None
     if web_config_file is not None:
         security = load_web_security(web_config_file)
-    inv = load_inventory(config.inventory)
-    require_lab_routes(inv, device_targets(inv.devices), config.state_dir)
-    secrets = SecretStore(config.secrets_file)
-    app = Exporter(config, inv, secrets, security)
+    from exporters.state import load_state
+
+    app = Exporter(config, load_state(config), security)
     asyncio.run(_serve(app, host, port))
 
 
