@@ -14,12 +14,21 @@ from pathlib import Path
 
 from base.atomic import write_text
 from base.errors import MonitorError
+from base.hostport import free_tcp_port
 from exporters.config import ExporterConfig, TrapConfig
 from inventory.catalog import Inventory
 from routeguard.routes import device_targets, require_lab_routes
 
 from .generate import check_files, generate, write_files
 from .options import MonitorOptions
+from .shards import (
+    ShardOptions,
+    ShardPaths,
+    check_sharded_files,
+    scraper_name,
+    shard_specs,
+    sharded_generate,
+)
 from .stack import (
     ComponentSpec,
     Outcome,
@@ -28,6 +37,7 @@ from .stack import (
     alertmanager_spec,
     bring_up,
     exporter_spec,
+    is_running,
     load_state,
     prometheus_spec,
     webhook_spec,
@@ -77,6 +87,7 @@ def stack_up(
     timeout: float = 30.0,
     python: str = sys.executable,
     on_start: Callable[[str], None] | None = None,
+    shards: ShardOptions | None = None,
 ) -> StackUp:
     """Generate and check the configuration into ``layout``, then start (or keep and reload)
     the webhook receiver (listening on ``webhook_address``, where ``options.webhook_url``
@@ -85,6 +96,9 @@ def stack_up(
 
     The exporter polls every device at once, so for a lab inventory it starts only while the
     lab's routes are up; without ``exporter`` Prometheus scrapes one already running.
+
+    With ``shards`` the stack is the sharded one of :mod:`monitor.shards` (scrapers, store,
+    vmalert) in place of Prometheus; the query URL recorded is then the store's.
     """
     if exporter is not None:
         require_lab_routes(
@@ -93,15 +107,26 @@ def stack_up(
             layout.state_dir,
             hint=", or point --exporter-address at an exporter of your own",
         )
-    write_files(layout.config_dir, generate(inv, options))
-    failed = [c for c in check_files(layout.config_dir) if not c.ok]
+    if shards is None:
+        write_files(layout.config_dir, generate(inv, options))
+        checks = check_files(layout.config_dir)
+        query_url = f"http://{options.prometheus_address}"
+    else:
+        write_files(layout.config_dir, sharded_generate(inv, options, shards))
+        checks = check_sharded_files(layout.config_dir)
+        query_url = shards.store_url
+    failed = [c for c in checks if not c.ok]
     if failed:
         raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
-    specs = _specs(layout, options, webhook_address, exporter, python)
+    specs = list(_specs(layout, options, webhook_address, exporter, python))
+    if shards is not None:
+        specs = [s for s in specs if s.name != "prometheus"]
+        paths = ShardPaths(layout.config_dir, layout.data_dir)
+        specs += shard_specs(options, shards, paths, inv.profile.name)
     outcomes = bring_up(
         layout,
         specs,
-        urls=(f"http://{options.prometheus_address}", f"http://{options.alertmanager_address}"),
+        urls=(query_url, f"http://{options.alertmanager_address}"),
         timeout=timeout,
         progress=on_start,
     )
@@ -126,3 +151,17 @@ def _specs(
         listen = options.exporter_address
         specs.append(exporter_spec(exporter.argv(listen, config_file), listen))
     return specs
+
+
+def scraper_addresses(layout: StackLayout, count: int, host: str = "127.0.0.1") -> tuple[str, ...]:
+    """Listen addresses for ``count`` scrapers: a running scraper keeps the one it has (so
+    `up` again keeps it running), the others get free ports."""
+    state = load_state(layout)
+    out: list[str] = []
+    for i in range(count):
+        record = state.components.get(scraper_name(i))
+        if record is not None and is_running(record):
+            out.append(record.address)
+        else:
+            out.append(f"{host}:{free_tcp_port(host)}")
+    return tuple(out)

@@ -27,15 +27,16 @@ from egovnet.settings import Settings
 from exporters.config import TrapConfig
 from inventory.catalog import Inventory
 from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
-from monitor.generate import check_files, generate, write_files
+from monitor.generate import write_files
 from monitor.options import MonitorOptions, parse_overrides
+from monitor.shards import ShardOptions, check_for, generate_for
 from monitor.stack import (
     StackLayout,
     bring_down,
     load_state,
 )
 from monitor.status import StackStatus, stack_status
-from monitor.up import ExporterLaunch, stack_up
+from monitor.up import ExporterLaunch, scraper_addresses, stack_up
 from monitor.webhook import read_notifications
 
 app = typer.Typer(
@@ -68,6 +69,19 @@ GroupIntervalOpt = Annotated[
     str, typer.Option("--group-interval", help="Alertmanager group_interval.")
 ]
 RepeatOpt = Annotated[str, typer.Option("--repeat-interval", help="Alertmanager repeat_interval.")]
+ShardsOpt = Annotated[
+    int,
+    typer.Option(
+        "--shards",
+        min=0,
+        max=64,
+        help="N vmagent scrapers sharing the targets (replicated twice), one VictoriaMetrics"
+        " store and vmalert in place of Prometheus (docs/scale.md); 0: Prometheus.",
+    ),
+]
+RetentionOpt = Annotated[
+    str, typer.Option("--retention", help="How long the sharded stack's store keeps data.")
+]
 RunbookOpt = Annotated[
     str | None,
     typer.Option(
@@ -115,6 +129,23 @@ def config_cmd(  # noqa: PLR0917 - typer options
     group_interval: GroupIntervalOpt = "5m",
     repeat_interval: RepeatOpt = "4h",
     runbook_base: RunbookOpt = None,
+    shards: ShardsOpt = 0,
+    store_address: Annotated[
+        str, typer.Option("--store-address", help="The sharded stack's VictoriaMetrics store.")
+    ] = "127.0.0.1:8428",
+    vmalert_address: Annotated[
+        str, typer.Option("--vmalert-address", help="The sharded stack's vmalert.")
+    ] = "127.0.0.1:8880",
+    scraper_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scraper-address",
+            help="HOST:PORT of each scraper, in order (repeat N times; default: the ports"
+            " after the store's).",
+            show_default=False,
+        ),
+    ] = None,
+    retention: RetentionOpt = "15d",
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="Run promtool and amtool on the result.")
     ] = True,
@@ -125,7 +156,12 @@ def config_cmd(  # noqa: PLR0917 - typer options
 ) -> None:
     """Write prometheus.yml, alertmanager.yml, the rules and file_sd targets for a production NOC.
 
+    With --shards N: the sharded stack instead of prometheus.yml (scrapers.yml for N vmagent
+    scrapers, the store's and vmalert's command lines in processes.yml, a Grafana data source).
+
     Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
+
+    Example: egovnet monitor config --out /etc/egovnet-noc --shards 3 --store-address 10.0.0.9:8428
     """
     options = MonitorOptions.build(
         exporter_address=exporter_address,
@@ -141,10 +177,21 @@ def config_cmd(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base,
     )
+    shard = (
+        ShardOptions.build(
+            shards=shards,
+            store_address=store_address,
+            vmalert_address=vmalert_address,
+            scraper_addresses=tuple(scraper_address) if scraper_address else None,
+            retention=retention,
+        )
+        if shards
+        else None
+    )
     _, inv = _inventory(path, inventory, profile, None)
-    files = generate(inv, options)
+    files = generate_for(inv, options, shard)
     written = write_files(out, files)
-    checks = check_files(out) if check else []
+    checks = check_for(out, shard) if check else []
     if json_out:
         print_json(
             {
@@ -219,6 +266,14 @@ def up(  # noqa: PLR0917 - typer options
     group_interval: GroupIntervalOpt = "5m",
     repeat_interval: RepeatOpt = "4h",
     runbook_base: RunbookOpt = None,
+    shards: ShardsOpt = 0,
+    store_port: Annotated[
+        int, typer.Option(help="With --shards: the VictoriaMetrics store on 127.0.0.1:PORT.")
+    ] = 8428,
+    vmalert_port: Annotated[
+        int, typer.Option(help="With --shards: vmalert on 127.0.0.1:PORT.")
+    ] = 8880,
+    retention: RetentionOpt = "15d",
     timeout: Annotated[float, typer.Option(help="Seconds each component may take.")] = 30.0,
     path: InventoryArg = None,
     inventory: InventoryOpt = None,
@@ -228,9 +283,13 @@ def up(  # noqa: PLR0917 - typer options
 ) -> None:
     """Start (or reload) exporter, Prometheus, Alertmanager and a webhook receiver on loopback.
 
-    Idempotent: running components are kept and reloaded, changed ones restarted.
+    Idempotent: running components are kept and reloaded, changed ones restarted. With
+    --shards N: N vmagent scrapers (on free ports), a VictoriaMetrics store and vmalert run in
+    place of Prometheus; `monitor status` and `monitor down` cover them too.
 
     Example: egovnet monitor up --profile lab --alert-for-scale 0.1
+
+    Example: egovnet monitor up --shards 2 --store-port 8428
     """
     loopback = "127.0.0.1"
     hook = f"{loopback}:{webhook_port}"
@@ -250,6 +309,18 @@ def up(  # noqa: PLR0917 - typer options
         runbook_base=runbook_base or _default_runbooks(),
     )
     s, inv = _inventory(path, inventory, profile, state_dir)
+    layout = StackLayout(s.state_dir.resolve())
+    shard = (
+        ShardOptions.build(
+            shards=shards,
+            store_address=f"{loopback}:{store_port}",
+            vmalert_address=f"{loopback}:{vmalert_port}",
+            scraper_addresses=scraper_addresses(layout, shards, loopback),
+            retention=retention,
+        )
+        if shards
+        else None
+    )
     launch = None if exporter_address is not None else _exporter_launch(s, traps_listen)
     with Progress(
         SpinnerColumn(),
@@ -263,11 +334,12 @@ def up(  # noqa: PLR0917 - typer options
         done = stack_up(
             inv,
             options,
-            StackLayout(s.state_dir.resolve()),
+            layout,
             webhook_address=hook,
             exporter=launch,
             timeout=timeout,
             on_start=lambda name: progress.update(task, description=f"starting {name}"),
+            shards=shard,
         )
     layout, state, outcomes = done.layout, done.state, done.outcomes
     rows = [
@@ -299,7 +371,8 @@ def up(  # noqa: PLR0917 - typer options
     if exporter_address:
         table.add_row("exporter", "external", "-", exporter)
     console.print(table)
-    console.print(f"Prometheus {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
+    query = "Store (VictoriaMetrics)" if shard else "Prometheus"
+    console.print(f"{query} {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
 
 
 @app.command()
