@@ -358,6 +358,7 @@ def up(  # noqa: PLR0917 - typer options
                 "prometheus": state.prometheus_url,
                 "alertmanager": state.alertmanager_url,
                 "exporter": exporter,
+                "shards": shards,
                 "notifications": str(layout.notifications_file),
                 "config": str(layout.config_dir),
             }

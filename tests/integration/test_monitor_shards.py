@@ -33,6 +33,7 @@ from collectors.simulate import (
     write_data,
 )
 from collectors.simulate import write_inventory as write_sim_inventory
+from monitor.dashboards import check_dashboards, load_dashboards
 from monitor.health import get_json, prometheus_alerts
 from monitor.stack import StackLayout, is_running, load_state
 from monitor.webhook import read_notifications
@@ -103,6 +104,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "--alertmanager-port", str(free_port()), "--exporter-port", str(free_port()),
             "--webhook-port", str(free_port()), "--scrape-interval", "2s",
             "--evaluation-interval", "2s", "--alert-for-scale", "0.1", "--group-wait", "1s",
+            # longer than the store needs to show its first scrape of the scrapers (~5 s
+            # here), so the absent() half does not fire while the stack starts
+            "--alert-for", "ScraperDown=12s",
             "--group-interval", "3s", "--json",
             env=env,
         )  # fmt: skip
@@ -157,6 +161,17 @@ def test_every_device_is_in_the_store_exactly_once(stack: Stack) -> None:
     assert len(counts) == len(DEVICES)
     for row in counts:
         assert 3 <= float(row["value"][1]) <= window / INTERVAL + 1, row
+
+
+def test_every_dashboard_query_runs_on_the_store(stack: Stack) -> None:
+    """The dashboards' PromQL is answered by the store's Prometheus API (MetricsQL): no query
+    is refused, and the device panels show the simulated devices."""
+    checks = check_dashboards(stack.store, load_dashboards(), {"site": "sim"})
+    assert checks
+    errors = [(c.query.dashboard, c.query.panel, c.result.error) for c in checks if not c.result.ok]
+    assert errors == []
+    device_panels = [c for c in checks if "egovnet_device_up" in c.query.expr]
+    assert device_panels and all(c.result.series > 0 for c in device_panels)
 
 
 def max_gaps(stack: Stack, since: float) -> dict[str, float]:
