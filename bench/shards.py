@@ -377,7 +377,9 @@ def store_figures(store: str) -> dict[str, float]:
     stats = _store_sizes(store, "")
     stats["series"] = scalar(store, "sum(vm_new_timeseries_created_total)")
     stats["received"] = scalar(store, "sum(vm_rows_added_to_storage_total)")
-    with urllib.request.urlopen(f"{store}/internal/force_merge", timeout=60) as response:
+    month = time.strftime("%Y_%m", time.gmtime())  # the store's partition of this month
+    merge = f"{store}/internal/force_merge?partition_prefix={month}"
+    with urllib.request.urlopen(merge, timeout=600) as response:
         response.read()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -438,9 +440,9 @@ def render(
         f" **{ratio:.2f}x**. The store received {stats['received']:,.0f} samples (both"
         f" replicas) into {stats['series']:,.0f} series; its storage parts held"
         f" {stats['rows']:,.0f} rows in {stats['bytes'] / 2**20:.1f} MiB ({before:.2f} bytes per"
-        f" row) and after a forced merge, which drops the replicas deduplication finds,"
+        f" row) and after a forced merge of the partition (where deduplication drops replicas),"
         f" {stats['merged_rows']:,.0f} rows in {stats['merged_bytes'] / 2**20:.1f} MiB:"
-        f" **{after:.2f} bytes per sample** (vm_data_size_bytes / vm_rows of the storage parts;"
+        f" **{after:.2f} bytes per stored row** (vm_data_size_bytes / vm_rows of the storage parts;"
         f" the index adds {stats['merged_index_bytes'] / 2**20:.1f} MiB). Minutes of data"
         " compress worse than days (few samples per series and block), so this is an upper"
         f" bound. Store peak RSS {stats['store_peak_mib']:.0f} MiB.",

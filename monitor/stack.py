@@ -42,9 +42,10 @@ START_ORDER = (
 )
 
 
-def start_rank(name: str) -> tuple[int, str]:
-    """Where a component starts: its kind's place in START_ORDER, then its name."""
-    return START_ORDER.index(name.split("-", 1)[0]), name
+def start_rank(name: str) -> tuple[int, int]:
+    """Where a component starts: its kind's place in START_ORDER, then its number."""
+    kind, _, number = name.partition("-")
+    return START_ORDER.index(kind), int(number) if number.isdigit() else 0
 
 
 def in_start_order(names: Iterable[str]) -> list[str]:

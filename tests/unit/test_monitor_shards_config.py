@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+from monitor.stack import in_start_order
 from tests.conftest import LAB_INVENTORY, REPO, Invocation, invoke_egovnet
 
 pytestmark = pytest.mark.unit
@@ -155,3 +156,12 @@ def test_scraper_rules_pass_promtool_and_vmalert() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+def test_the_stack_starts_the_store_before_its_scrapers_and_vmalert_last() -> None:
+    """`up` starts in this order and `down` stops in the reverse: the store is there before
+    anything writes to it, vmalert's first evaluation finds the scrapers' data."""
+    names = ["scraper-10", "vmalert", "scraper-2", "store", "exporter", "webhook", "alertmanager"]
+    assert in_start_order(names) == [
+        "webhook", "alertmanager", "exporter", "store", "scraper-2", "scraper-10", "vmalert",
+    ]  # fmt: skip
