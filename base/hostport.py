@@ -8,6 +8,7 @@ digit, so a value can never pass as an option of the program it is handed to.
 from __future__ import annotations
 
 import re
+import socket
 
 _HOST_PORT = re.compile(
     r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9][A-Za-z0-9.\-]*))?(?::(?P<port>\d{1,5}))?$"
@@ -35,3 +36,10 @@ def parse_host_port(
     if host is None or port is None or not lowest <= port < 65536:
         raise ValueError(f"expected HOST:PORT, got {text!r}")
     return host, port
+
+
+def free_tcp_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (the kernel's pick; free until someone binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])

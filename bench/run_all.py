@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
         ["--agent", "snmpd", "--quick"],
     ),
     "config_render": ("config_render.py", ["--repeat", "3", "--write-doc"], ["--quick"]),
+    "shards": ("shards.py", ["--write-doc"], ["--quick"]),  # needs root, like snmp_poll_snmpd
 }
 
 

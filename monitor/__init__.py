@@ -6,6 +6,7 @@
 * ``prometheus``   prometheus.yml: the /snmp?target= relabel pattern, the exporter's own job
 * ``alertmanager`` alertmanager.yml: routes by severity and tier, grouping per site, inhibitions
 * ``generate``     all of the above written into one directory, checked by promtool and amtool
+* ``shards``       past one machine: vmagent scrapers, a VictoriaMetrics store, vmalert
 * ``stack``        starting, reloading and stopping the real processes; their PIDs on disk
 * ``up``           `monitor up` as one function: generate, check, start, from resolved inputs
 * ``health``       readiness probes, instant queries, the alerts Prometheus and Alertmanager hold

@@ -95,7 +95,8 @@ def _validate_list(model: type[BaseModel], items: Any, url: str) -> list[Any]:
 def prometheus_alerts(base_url: str) -> list[PrometheusAlert]:
     url = base_url.rstrip("/") + "/api/v1/alerts"
     body = get_json(url)
-    return _validate_list(PrometheusAlert, body.get("data", {}).get("alerts", []), url)
+    # vmalert (behind the sharded stack's store) answers "alerts": null when there are none
+    return _validate_list(PrometheusAlert, body.get("data", {}).get("alerts") or [], url)
 
 
 def alertmanager_alerts(base_url: str) -> list[AlertmanagerAlert]:

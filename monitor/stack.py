@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +30,26 @@ from .options import split_host_port
 
 PROMETHEUS_BIN = "/usr/bin/prometheus"
 ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager"
-START_ORDER = ("webhook", "alertmanager", "exporter", "prometheus")
+#: Components by kind, in start order; a numbered kind (``scraper-0``) sorts as its kind.
+START_ORDER = (
+    "webhook",
+    "alertmanager",
+    "exporter",
+    "store",
+    "scraper",
+    "vmalert",  # after the scrapers: its first evaluation finds their data
+    "prometheus",
+)
+
+
+def start_rank(name: str) -> tuple[int, int]:
+    """Where a component starts: its kind's place in START_ORDER, then its number."""
+    kind, _, number = name.partition("-")
+    return START_ORDER.index(kind), int(number) if number.isdigit() else 0
+
+
+def in_start_order(names: Iterable[str]) -> list[str]:
+    return sorted(names, key=start_rank)
 
 
 @dataclass(frozen=True)
@@ -284,7 +303,7 @@ def bring_up(
     state = load_state(layout)
     state.prometheus_url, state.alertmanager_url = urls
     environment = dict(os.environ if env is None else env)
-    ordered = sorted(specs, key=lambda s: START_ORDER.index(s.name))
+    ordered = sorted(specs, key=lambda s: start_rank(s.name))
     outcomes: list[Outcome] = []
     wanted = {s.name for s in specs}
     for name in [n for n in state.components if n not in wanted]:
@@ -335,10 +354,8 @@ def bring_down(layout: StackLayout) -> list[Outcome]:
     """Stop every recorded component (newest first) and forget it."""
     state = load_state(layout)
     outcomes: list[Outcome] = []
-    for name in reversed(START_ORDER):
-        record = state.components.pop(name, None)
-        if record is None:
-            continue
+    for name in reversed(in_start_order(state.components)):
+        record = state.components.pop(name)
         stopped = stop_process(record)
         outcomes.append(Outcome(name, "stopped" if stopped else "not running", record.pid))
         save_state(layout, state)

@@ -18,7 +18,7 @@ from .health import (
     prometheus_targets,
 )
 from .robots.deliver import FailedDelivery, read_deliveries
-from .stack import START_ORDER, StackLayout, is_running, load_state
+from .stack import StackLayout, in_start_order, is_running, load_state
 
 
 class ComponentStatus(BaseModel):
@@ -76,13 +76,21 @@ def _delivery(labels: dict[str, str], am: list[AlertmanagerAlert]) -> tuple[str,
     return "not received", []
 
 
+def _scraper_targets(components: list[ComponentStatus]) -> list[TargetHealth]:
+    """Each running scraper's targets, its name beside the job (replicas count twice)."""
+    found: list[TargetHealth] = []
+    for c in components:
+        if c.name.startswith("scraper-") and c.ready and c.address:
+            for t in prometheus_targets(f"http://{c.address}"):
+                found.append(t.model_copy(update={"job": f"{t.job} ({c.name})"}))
+    return found
+
+
 def stack_status(layout: StackLayout) -> StackStatus:
     state = load_state(layout)
     components: list[ComponentStatus] = []
-    for name in START_ORDER:
-        record = state.components.get(name)
-        if record is None:
-            continue
+    for name in in_start_order(state.components):
+        record = state.components[name]
         running = is_running(record)
         components.append(
             ComponentStatus(
@@ -97,11 +105,12 @@ def stack_status(layout: StackLayout) -> StackStatus:
     problems: list[str] = []
     targets: list[TargetHealth] = []
     rows: list[AlertRow] = []
-    prom_ready = any(c.name == "prometheus" and c.ready for c in components)
+    # the query endpoint: Prometheus, or the sharded stack's store (alerts proxied to vmalert)
+    prom_ready = any(c.name in {"prometheus", "store"} and c.ready for c in components)
     am_ready = any(c.name == "alertmanager" and c.ready for c in components)
     if prom_ready and state.prometheus_url:
         try:
-            targets = prometheus_targets(state.prometheus_url)
+            targets = prometheus_targets(state.prometheus_url) + _scraper_targets(components)
             am: list[AlertmanagerAlert] = []
             if am_ready and state.alertmanager_url:
                 am = alertmanager_alerts(state.alertmanager_url)

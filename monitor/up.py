@@ -15,13 +15,22 @@ from pathlib import Path
 
 from base.atomic import write_text
 from base.errors import MonitorError
+from base.hostport import free_tcp_port
 from exporters.config import ExporterConfig, TrapConfig
 from inventory.catalog import Inventory
 from inventory.secrets import SecretStore
 from routeguard.routes import device_targets, require_lab_routes
 
-from .generate import ROBOTS_FILE, check_files, generate, write_files
+from .generate import ROBOTS_FILE, write_files
 from .options import MonitorOptions
+from .shards import (
+    ShardOptions,
+    ShardPaths,
+    check_for,
+    generate_for,
+    scraper_name,
+    shard_specs,
+)
 from .stack import (
     ComponentSpec,
     Outcome,
@@ -30,6 +39,7 @@ from .stack import (
     alertmanager_spec,
     bring_up,
     exporter_spec,
+    is_running,
     load_state,
     prometheus_spec,
     webhook_spec,
@@ -80,6 +90,7 @@ def stack_up(
     python: str = sys.executable,
     on_start: Callable[[str], None] | None = None,
     secrets: SecretStore | None = None,
+    shards: ShardOptions | None = None,
 ) -> StackUp:
     """Generate and check the configuration into ``layout``, then start (or keep and reload)
     the webhook receiver (listening on ``webhook_address``, where ``options.webhook_url``
@@ -91,6 +102,9 @@ def stack_up(
 
     The inventory's chat receivers read their secrets from ``secrets`` (the environment,
     then its file): each must be there before anything starts.
+
+    With ``shards`` the stack is the sharded one of :mod:`monitor.shards` (scrapers, store,
+    vmalert) in place of Prometheus; the query URL recorded is then the store's.
     """
     chat = inv.monitoring.receivers
     store = secrets or SecretStore()
@@ -104,21 +118,26 @@ def stack_up(
             layout.state_dir,
             hint=", or point --exporter-address at an exporter of your own",
         )
-    files = generate(inv, options)
+    files = generate_for(inv, options, shards)
     write_files(layout.config_dir, files, store)
-    robots = [f.text for f in files if f.path == ROBOTS_FILE]
-    digest = hashlib.sha256(robots[0].encode()).hexdigest()[:16] if robots else ""
-    failed = [c for c in check_files(layout.config_dir) if not c.ok]
+    query_url = f"http://{options.prometheus_address}" if shards is None else shards.store_url
+    failed = [c for c in check_for(layout.config_dir, shards) if not c.ok]
     if failed:
         raise MonitorError(f"{failed[0].tool} rejects {failed[0].file}: {failed[0].output}")
+    robots = [f.text for f in files if f.path == ROBOTS_FILE]
+    digest = hashlib.sha256(robots[0].encode()).hexdigest()[:16] if robots else ""
     secrets_file = (store.file or Path("/dev/null")) if robots else None
-    specs = _specs(
-        layout, options, webhook_address, exporter, python, robots=(secrets_file, digest)
+    specs = list(
+        _specs(layout, options, webhook_address, exporter, python, robots=(secrets_file, digest))
     )
+    if shards is not None:
+        specs = [s for s in specs if s.name != "prometheus"]
+        paths = ShardPaths(layout.config_dir, layout.data_dir)
+        specs += shard_specs(options, shards, paths, inv.profile.name)
     outcomes = bring_up(
         layout,
         specs,
-        urls=(f"http://{options.prometheus_address}", f"http://{options.alertmanager_address}"),
+        urls=(query_url, f"http://{options.alertmanager_address}"),
         timeout=timeout,
         progress=on_start,
     )
@@ -145,3 +164,17 @@ def _specs(
         listen = options.exporter_address
         specs.append(exporter_spec(exporter.argv(listen, config_file), listen))
     return specs
+
+
+def scraper_addresses(layout: StackLayout, count: int, host: str = "127.0.0.1") -> tuple[str, ...]:
+    """Listen addresses for ``count`` scrapers: a running scraper keeps the one it has (so
+    `up` again keeps it running), the others get free ports."""
+    state = load_state(layout)
+    out: list[str] = []
+    for i in range(count):
+        record = state.components.get(scraper_name(i))
+        if record is not None and is_running(record):
+            out.append(record.address)
+        else:
+            out.append(f"{host}:{free_tcp_port(host)}")
+    return tuple(out)

@@ -30,16 +30,17 @@ from exporters.config import TrapConfig
 from inventory.catalog import Inventory
 from monitor.dashboards import check_dashboards, load_dashboards, panel_queries
 from monitor.digest import build_digest, render_markdown, send_digest, stack_urls
-from monitor.generate import check_files, generate, write_files
+from monitor.generate import write_files
 from monitor.options import MonitorOptions, parse_overrides
 from monitor.schedule import DigestJob, digest_schedule_files
+from monitor.shards import ShardOptions, check_for, generate_for
 from monitor.stack import (
     StackLayout,
     bring_down,
     load_state,
 )
 from monitor.status import StackStatus, stack_status
-from monitor.up import ExporterLaunch, stack_up
+from monitor.up import ExporterLaunch, scraper_addresses, stack_up
 from monitor.webhook import read_notifications
 
 app = typer.Typer(
@@ -72,6 +73,19 @@ GroupIntervalOpt = Annotated[
     str, typer.Option("--group-interval", help="Alertmanager group_interval.")
 ]
 RepeatOpt = Annotated[str, typer.Option("--repeat-interval", help="Alertmanager repeat_interval.")]
+ShardsOpt = Annotated[
+    int,
+    typer.Option(
+        "--shards",
+        min=0,
+        max=64,
+        help="N vmagent scrapers sharing the targets (replicated twice), one VictoriaMetrics"
+        " store and vmalert in place of Prometheus (docs/scale.md); 0: Prometheus.",
+    ),
+]
+RetentionOpt = Annotated[
+    str, typer.Option("--retention", help="How long the sharded stack's store keeps data.")
+]
 RunbookOpt = Annotated[
     str | None,
     typer.Option(
@@ -119,6 +133,23 @@ def config_cmd(  # noqa: PLR0917 - typer options
     group_interval: GroupIntervalOpt = "5m",
     repeat_interval: RepeatOpt = "4h",
     runbook_base: RunbookOpt = None,
+    shards: ShardsOpt = 0,
+    store_address: Annotated[
+        str, typer.Option("--store-address", help="The sharded stack's VictoriaMetrics store.")
+    ] = "127.0.0.1:8428",
+    vmalert_address: Annotated[
+        str, typer.Option("--vmalert-address", help="The sharded stack's vmalert.")
+    ] = "127.0.0.1:8880",
+    scraper_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scraper-address",
+            help="HOST:PORT of each scraper, in order (repeat N times; default: the ports"
+            " after the store's).",
+            show_default=False,
+        ),
+    ] = None,
+    retention: RetentionOpt = "15d",
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="Run promtool and amtool on the result.")
     ] = True,
@@ -136,7 +167,12 @@ def config_cmd(  # noqa: PLR0917 - typer options
     With a WeCom application among the inventory's monitoring.receivers, alertmanager.yml holds
     its corp secret (Alertmanager 0.25 reads it from there) and is written with mode 0600.
 
+    With --shards N: the sharded stack instead of prometheus.yml (scrapers.yml for N vmagent
+    scrapers, the store's and vmalert's command lines in processes.yml, a Grafana data source).
+
     Example: egovnet monitor config --out /etc/prometheus/egovnet --exporter-address 10.0.0.5:9516
+
+    Example: egovnet monitor config --out /etc/egovnet-noc --shards 3 --store-address 10.0.0.9:8428
     """
     options = MonitorOptions.build(
         exporter_address=exporter_address,
@@ -152,11 +188,22 @@ def config_cmd(  # noqa: PLR0917 - typer options
         repeat_interval=repeat_interval,
         runbook_base=runbook_base,
     )
+    shard = (
+        ShardOptions.build(
+            shards=shards,
+            store_address=store_address,
+            vmalert_address=vmalert_address,
+            scraper_addresses=tuple(scraper_address) if scraper_address else None,
+            retention=retention,
+        )
+        if shards
+        else None
+    )
     s, inv = _inventory(path, inventory, profile, state_dir)
     job = DigestJob.of(sys.executable, s.inventory_path, s.state_dir, options)
-    files = [*generate(inv, options), *digest_schedule_files(inv, job)]
+    files = [*generate_for(inv, options, shard), *digest_schedule_files(inv, job)]
     written = write_files(out, files, s.secrets())
-    checks = check_files(out) if check else []
+    checks = check_for(out, shard) if check else []
     if json_out:
         print_json(
             {
@@ -307,6 +354,14 @@ def up(  # noqa: PLR0917 - typer options
     group_interval: GroupIntervalOpt = "5m",
     repeat_interval: RepeatOpt = "4h",
     runbook_base: RunbookOpt = None,
+    shards: ShardsOpt = 0,
+    store_port: Annotated[
+        int, typer.Option(help="With --shards: the VictoriaMetrics store on 127.0.0.1:PORT.")
+    ] = 8428,
+    vmalert_port: Annotated[
+        int, typer.Option(help="With --shards: vmalert on 127.0.0.1:PORT.")
+    ] = 8880,
+    retention: RetentionOpt = "15d",
     timeout: Annotated[float, typer.Option(help="Seconds each component may take.")] = 30.0,
     path: InventoryArg = None,
     inventory: InventoryOpt = None,
@@ -318,11 +373,15 @@ def up(  # noqa: PLR0917 - typer options
 
     Idempotent: running components are kept and reloaded, changed ones restarted. The
     inventory's monitoring.receivers (WeCom, DingTalk, Feishu) are wired in; their secrets
-    come from the environment or the secrets file and must all be there.
+    come from the environment or the secrets file and must all be there. With --shards N:
+    N vmagent scrapers (on free ports), a VictoriaMetrics store and vmalert run in place of
+    Prometheus; `monitor status` and `monitor down` cover them too.
 
     Example: egovnet monitor up --profile lab --alert-for-scale 0.1
 
     Example: EGOVNET_DINGTALK_TOKEN=... egovnet monitor up -i my-district
+
+    Example: egovnet monitor up --shards 2 --store-port 8428
     """
     loopback = "127.0.0.1"
     hook = f"{loopback}:{webhook_port}"
@@ -342,6 +401,18 @@ def up(  # noqa: PLR0917 - typer options
         runbook_base=runbook_base or _default_runbooks(),
     )
     s, inv = _inventory(path, inventory, profile, state_dir)
+    layout = StackLayout(s.state_dir.resolve())
+    shard = (
+        ShardOptions.build(
+            shards=shards,
+            store_address=f"{loopback}:{store_port}",
+            vmalert_address=f"{loopback}:{vmalert_port}",
+            scraper_addresses=scraper_addresses(layout, shards, loopback),
+            retention=retention,
+        )
+        if shards
+        else None
+    )
     launch = None if exporter_address is not None else _exporter_launch(s, traps_listen)
     with Progress(
         SpinnerColumn(),
@@ -355,7 +426,7 @@ def up(  # noqa: PLR0917 - typer options
         done = stack_up(
             inv,
             options,
-            StackLayout(s.state_dir.resolve()),
+            layout,
             webhook_address=hook,
             exporter=launch,
             timeout=timeout,
@@ -363,6 +434,7 @@ def up(  # noqa: PLR0917 - typer options
                 task, description=text("monitor.starting_one", name=name)
             ),
             secrets=s.secrets(),
+            shards=shard,
         )
     layout, state, outcomes = done.layout, done.state, done.outcomes
     rows = [
@@ -381,6 +453,7 @@ def up(  # noqa: PLR0917 - typer options
                 "prometheus": state.prometheus_url,
                 "alertmanager": state.alertmanager_url,
                 "exporter": exporter,
+                "shards": shards,
                 "notifications": str(layout.notifications_file),
                 "config": str(layout.config_dir),
             }
@@ -396,7 +469,8 @@ def up(  # noqa: PLR0917 - typer options
     if exporter_address:
         table.add_row("exporter", word("action", "external"), "-", exporter)
     console.print(table)
-    console.print(f"Prometheus {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
+    query = "Store (VictoriaMetrics)" if shard else "Prometheus"
+    console.print(f"{query} {state.prometheus_url}  Alertmanager {state.alertmanager_url}")
 
 
 @app.command()
