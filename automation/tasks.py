@@ -133,6 +133,8 @@ def push_task(task: Task, ws: Workspace, plan: PushPlan) -> DeviceOutcome:
             result = "failed, restored from backup" if restored else "failed, NOT restored"
             record(result, error)
             return DeviceOutcome(name, plat, Status.failed, diff=diff, error=f"{error}; {result}")
+    if timer is not None:
+        _restart_window(ws, timer)
     status = Status.pending if plan.revert_in is not None else Status.committed
     record(status.value, None)
     detail = ""
@@ -140,6 +142,15 @@ def push_task(task: Task, ws: Workspace, plan: PushPlan) -> DeviceOutcome:
         who_reverts = "the device" if on_device else "egovnet's timer (the device cannot)"
         detail = f"{who_reverts} reverts in {plan.revert_in}s unless confirmed"
     return DeviceOutcome(name, plat, status, diff=diff, detail=detail)
+
+
+def _restart_window(ws: Workspace, timer: PendingConfirm) -> None:
+    """The confirm window counts from the end of the push (a slow device does not eat it);
+    the timer reads the deadline anew every second."""
+    with ws.pending.locked(timer.device):
+        current = ws.pending.get(timer.device)
+        if current is not None and current.run == timer.run:
+            ws.pending.put(current.model_copy(update={"deadline": time.time() + timer.seconds}))
 
 
 def _arm(ws: Workspace, name: str, platform: str, plan: PushPlan) -> PendingConfirm:
