@@ -62,7 +62,13 @@ class BackupRepo:
         """The device's config as of the last backup commit (not an uncommitted file)."""
         if not (self.path / ".git").is_dir():
             return None
-        done = self._git("show", f"HEAD:{device}.cfg", check=False)
+        return self.at("HEAD", device)
+
+    def at(self, commit: str, device: str) -> str | None:
+        """The device's config in one backup commit (None: not in that commit)."""
+        if not (self.path / ".git").is_dir():
+            return None
+        done = self._git("show", f"{commit}:{device}.cfg", check=False)
         return done.stdout if done.returncode == 0 else None
 
     def commit(self, configs: dict[str, str], message: str) -> BackupRun:

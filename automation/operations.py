@@ -14,12 +14,13 @@ from nornir.core import Nornir
 
 from base.errors import AutomationInputError
 from inventory.catalog import Inventory
+from inventory.loader import load_inventory
 from inventory.secrets import SecretStore
 from routeguard.routes import device_targets, require_lab_routes
 
 from .backup import BackupRun
-from .platforms import platform_spec
-from .runner import DeviceOutcome, Status, make_nornir, run, select
+from .pending import PendingConfirm
+from .runner import DeviceOutcome, Status, make_nornir, one_line, run, select
 from .tasks import (
     PushPlan,
     confirm_task,
@@ -28,6 +29,7 @@ from .tasks import (
     fetch_task,
     push_task,
     render_task,
+    revert_task,
     rollback_task,
 )
 from .workspace import Workspace
@@ -68,6 +70,7 @@ def prepare(
         production=production,
         rendered_out=rendered_out,
         templates=templates,
+        inventory_path=inventory_path,
     )
     nr = select(
         make_nornir(inventory_path, secrets_file, selection.workers),
@@ -78,6 +81,43 @@ def prepare(
         chosen = [inv.device_by_name[name] for name in nr.inventory.hosts]
         require_lab_routes(inv, device_targets(chosen), state_dir)
     return ws, nr
+
+
+def revert_overdue(ws: Workspace, nr: Nornir) -> dict[str, DeviceOutcome]:
+    """Unconfirmed pushes whose egovnet timer is gone (a reboot, a killed process) and whose
+    deadline passed: their pre-push backups go back now, before the command's own work.
+    Devices of ``nr`` only (a command reaches only what it was allowed to)."""
+    due = {
+        r.device: r.run for r in ws.pending.all() if r.overdue() and r.device in nr.inventory.hosts
+    }
+    if not due:
+        return {}
+    subset = nr.filter(filter_func=lambda h: h.name in due)
+    return run(subset, revert_task, None, ws=ws, runs=due)
+
+
+def revert_pending(state_dir: Path, records: list[PendingConfirm]) -> dict[str, DeviceOutcome]:
+    """What egovnet's timer process runs at the deadline: the devices of ``records`` back to
+    their pre-push backups (inventory and secrets file as the push had them)."""
+    out: dict[str, DeviceOutcome] = {}
+    for record in records:
+        inventory_path = Path(record.inventory)
+        secrets = Path(record.secrets_file) if record.secrets_file else Path("/nonexistent")
+        try:
+            ws, nr = prepare(
+                load_inventory(inventory_path),
+                Selection([record.device], []),
+                inventory_path=inventory_path,
+                state_dir=state_dir,
+                secrets_file=secrets,
+            )
+        except Exception as exc:
+            out[record.device] = DeviceOutcome(
+                record.device, record.platform, Status.failed, error=one_line(exc)
+            )
+            continue
+        out.update(run(nr, revert_task, None, ws=ws, runs={record.device: record.run}))
+    return out
 
 
 def render(ws: Workspace, nr: Nornir, on_done: OnDone = None) -> dict[str, DeviceOutcome]:
@@ -120,21 +160,6 @@ def backup(
     return BackupResult(outcomes, result)
 
 
-def check_confirmable(ws: Workspace, nr: Nornir) -> None:
-    """``--confirm-within`` needs a device-side revert on every selected device."""
-    unable = sorted(
-        f"{name} ({ws.inventory.platform(ws.device(name)).value})"
-        for name in nr.inventory.hosts
-        if not platform_spec(ws.inventory.platform(ws.device(name))).supports_commit_confirm
-    )
-    if unable:
-        raise AutomationInputError(
-            "--confirm-within: these devices cannot revert by themselves: "
-            + ", ".join(unable)
-            + "; push them without --confirm-within"
-        )
-
-
 @dataclass(frozen=True)
 class PushResult:
     outcomes: dict[str, DeviceOutcome]
@@ -149,11 +174,11 @@ def push(
     on_done: OnDone = None,
 ) -> PushResult:
     """Backup first (one commit), then apply and verify in parallel; a failing device is
-    restored from that backup while the others carry on."""
+    restored from that backup while the others carry on. With ``revert_in`` each device
+    reverts unless confirmed: by itself where the platform can, else by egovnet's timer
+    (:mod:`automation.pending`) from that backup."""
     if not commit:
         return PushResult(run(nr, push_task, on_done, ws=ws, plan=_dry_plan()), None)
-    if revert_in is not None:
-        check_confirmable(ws, nr)
     saved = backup(ws, nr, None, message="pre-push backup")
     reachable = [n for n, o in saved.outcomes.items() if not o.failed]
     backups = {n: ws.backups.last(n) or "" for n in reachable}

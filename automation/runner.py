@@ -41,6 +41,8 @@ class Status(StrEnum):
     confirmed = "confirmed"
     nothing_pending = "nothing-pending"
     rolled_back = "rolled-back"
+    #: an unconfirmed push undone by egovnet's own timer (the device cannot revert itself)
+    reverted = "reverted"
     backed_up = "backed-up"
     in_sync = "in-sync"
     drift = "drift"
@@ -153,7 +155,8 @@ def run(
         return Result(
             host=task.host,
             result=outcome,
-            changed=outcome.status in {Status.committed, Status.pending, Status.rolled_back},
+            changed=outcome.status
+            in {Status.committed, Status.pending, Status.rolled_back, Status.reverted},
             diff=outcome.diff,
             failed=outcome.failed,
         )

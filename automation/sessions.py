@@ -108,6 +108,9 @@ class NapalmSession(_Base):
             self.driver.load_replace_candidate(config=intended)
         else:
             commands = self.change(running, intended).commands(self.spec.syntax)
+            # napalm-huawei-vrp appends to its merge buffer and keeps it after a failed
+            # commit: a restore would send the failed lines again
+            self.driver.discard_config()
             self.driver.load_merge_candidate(config="\n".join(commands) + "\n")
         if revert_in is None:
             self.driver.commit_config()

@@ -8,12 +8,14 @@ restore the backup and say so.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from nornir.core.task import Task
 
 from .changelog import ChangeRecord, now, who
+from .pending import PendingConfirm, start_timer
 from .platforms import platform_spec
 from .runner import DeviceOutcome, Status, one_line
 from .secretref import mask, referenced, resolve
@@ -110,8 +112,14 @@ def push_task(task: Task, ws: Workspace, plan: PushPlan) -> DeviceOutcome:
         if not plan.commit:
             return DeviceOutcome(name, plat, Status.would_change, diff=diff)
         record = _recorder(ws, action="push", device=name, platform=plat, diff=diff, plan=plan)
+        # the device's own revert where it has one, else egovnet's timer, armed before the
+        # first line changes (a session lost mid-push still reverts)
+        on_device = session.spec.supports_commit_confirm
+        timer = None if on_device or plan.revert_in is None else _arm(ws, name, plat, plan)
         try:
-            session.apply(running, resolve(rendered.text, ws.secrets), plan.revert_in)
+            session.apply(
+                running, resolve(rendered.text, ws.secrets), plan.revert_in if on_device else None
+            )
             after = session.running_config()
             left = session.change(after, rendered.text)
             if not left.empty:
@@ -119,13 +127,56 @@ def push_task(task: Task, ws: Workspace, plan: PushPlan) -> DeviceOutcome:
         except Exception as exc:
             error = mask(one_line(exc), ws.secrets, secret_names)
             restored = _restore(session, plan.backups.get(name))
+            if timer is not None and restored:
+                with ws.pending.locked(name):
+                    ws.pending.drop(name, timer.run)
             result = "failed, restored from backup" if restored else "failed, NOT restored"
             record(result, error)
             return DeviceOutcome(name, plat, Status.failed, diff=diff, error=f"{error}; {result}")
+    if timer is not None:
+        _restart_window(ws, timer)
     status = Status.pending if plan.revert_in is not None else Status.committed
     record(status.value, None)
-    detail = f"reverts in {plan.revert_in}s unless confirmed" if plan.revert_in else ""
+    detail = ""
+    if plan.revert_in is not None:
+        who_reverts = "the device" if on_device else "egovnet's timer (the device cannot)"
+        detail = f"{who_reverts} reverts in {plan.revert_in}s unless confirmed"
     return DeviceOutcome(name, plat, status, diff=diff, detail=detail)
+
+
+def _restart_window(ws: Workspace, timer: PendingConfirm) -> None:
+    """The confirm window counts from the end of the push (a slow device does not eat it);
+    the timer reads the deadline anew every second."""
+    with ws.pending.locked(timer.device):
+        current = ws.pending.get(timer.device)
+        if current is not None and current.run == timer.run:
+            ws.pending.put(current.model_copy(update={"deadline": time.time() + timer.seconds}))
+
+
+def _arm(ws: Workspace, name: str, platform: str, plan: PushPlan) -> PendingConfirm:
+    """egovnet's own revert timer for one device: a durable record, then the timer process."""
+    assert plan.revert_in is not None
+    if plan.backup_commit is None or ws.inventory_path is None:
+        raise RuntimeError("no backup commit to revert to; not pushed")
+    with ws.pending.locked(name):
+        old = ws.pending.get(name)
+        if old is not None and old.seconds_left() > 0:
+            raise RuntimeError(
+                f"a push (run {old.run}) is pending confirmation already: "
+                f"confirm it or let it revert in {old.seconds_left():.0f}s"
+            )
+        record = PendingConfirm(
+            device=name,
+            platform=platform,
+            run=ws.run_id,
+            armed_at=now(),
+            seconds=plan.revert_in,
+            deadline=time.time() + plan.revert_in,
+            backup_commit=plan.backup_commit,
+            inventory=str(ws.inventory_path),
+            secrets_file=str(ws.secrets.file) if ws.secrets.file else None,
+        )
+        return start_timer(ws.pending, record, ws.state_dir)
 
 
 Recorder = Callable[[str, str | None], None]
@@ -179,8 +230,20 @@ def _restore(session: ConfigSession, backup: str | None) -> bool:
 def confirm_task(task: Task, ws: Workspace) -> DeviceOutcome:
     name = task.host.name
     plat = ws.inventory.platform(ws.device(name)).value
+    spec = platform_spec(ws.inventory.platform(ws.device(name)))
+    if not spec.supports_commit_confirm:
+        # egovnet's own timer: dropping the record is the confirmation (no session needed,
+        # so a device that went unreachable after the push can still be confirmed)
+        with ws.pending.locked(name):
+            dropped = ws.pending.drop(name)
+        if dropped is None:
+            return DeviceOutcome(name, plat, Status.nothing_pending)
+        record = _recorder(ws, action="confirm", device=name, platform=plat, diff="")
+        record("confirmed", None)
+        detail = f"egovnet's revert timer (run {dropped.run}) cancelled"
+        return DeviceOutcome(name, plat, Status.confirmed, detail=detail)
     with session_for(ws, task) as session:
-        if not session.spec.supports_commit_confirm or not session.has_pending_commit():
+        if not session.has_pending_commit():
             return DeviceOutcome(name, plat, Status.nothing_pending)
         session.confirm()
     _recorder(ws, action="confirm", device=name, platform=plat, diff="")("confirmed", None)
@@ -194,13 +257,59 @@ def rollback_task(task: Task, ws: Workspace) -> DeviceOutcome:
     backup = ws.backups.last(name)
     if backup is None:
         return DeviceOutcome(name, plat, Status.failed, error="no backup of this device yet")
+    return _converge_to(ws, task, backup, action="rollback", done=Status.rolled_back)
+
+
+def revert_task(task: Task, ws: Workspace, runs: dict[str, str]) -> DeviceOutcome:
+    """egovnet's timer ran out: the pre-push backup of the unconfirmed push of ``runs[name]``
+    goes back on the device; the record stays (for a later try) when that fails."""
+    name = task.host.name
+    plat = ws.inventory.platform(ws.device(name)).value
+    with ws.pending.locked(name):
+        pending = ws.pending.get(name)
+        if pending is None or pending.run != runs.get(name):
+            return DeviceOutcome(name, plat, Status.nothing_pending, detail="confirmed meanwhile")
+        backup = ws.backups.at(pending.backup_commit, name)
+        if backup is None:
+            ws.pending.drop(name)
+            raise RuntimeError(f"backup commit {pending.backup_commit[:12]} has no {name}.cfg")
+        outcome = _converge_to(
+            ws,
+            task,
+            backup,
+            action="restore",
+            done=Status.reverted,
+            result=f"reverted by egovnet: not confirmed within {pending.seconds}s",
+        )
+        ws.pending.drop(name, pending.run)
+    detail = (
+        f"not confirmed within {pending.seconds}s: egovnet restored the pre-push backup "
+        f"{pending.backup_commit[:12]} (the device cannot revert by itself)"
+    )
+    if outcome.status is Status.unchanged:
+        detail = f"not confirmed within {pending.seconds}s; already as before the push"
+    return DeviceOutcome(name, plat, Status.reverted, diff=outcome.diff, detail=detail)
+
+
+def _converge_to(
+    ws: Workspace,
+    task: Task,
+    backup: str,
+    *,
+    action: str,
+    done: Status,
+    result: str | None = None,
+) -> DeviceOutcome:
+    """Make ``backup`` the running config again, logged as ``action``."""
+    name = task.host.name
+    plat = ws.inventory.platform(ws.device(name)).value
     with session_for(ws, task) as session:
         running = session.running_config()
         change = session.change(running, backup)
         if change.empty:
             return DeviceOutcome(name, plat, Status.unchanged, detail="already as in backup")
         diff = change.unified()
-        record = _recorder(ws, action="rollback", device=name, platform=plat, diff=diff)
+        record = _recorder(ws, action=action, device=name, platform=plat, diff=diff)
         try:
             session.apply(running, backup, None)
             left = session.change(session.running_config(), backup)
@@ -209,5 +318,5 @@ def rollback_task(task: Task, ws: Workspace) -> DeviceOutcome:
         except Exception as exc:
             record("failed", one_line(exc))
             raise
-    record("rolled-back", None)
-    return DeviceOutcome(name, plat, Status.rolled_back, diff=diff)
+    record(result or done.value, None)
+    return DeviceOutcome(name, plat, done, diff=diff)

@@ -5,6 +5,7 @@ State layout under the state directory::
     automation/rendered/<device>.cfg   the last render (secret markers, never values)
     automation/backups/                git repository of running configs
     automation/changes.jsonl           the append-only change log
+    automation/pending/<device>.json   pushes egovnet itself reverts unless confirmed
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from inventory.secrets import SecretStore
 from .backup import BackupRepo
 from .changelog import CHANGE_LOG_PATHS, ChangeLog
 from .intent import DeviceIntent, build_intent
+from .pending import PendingStore
 from .render import RenderedConfig, Renderer
 
 
@@ -34,6 +36,8 @@ class Workspace:
     rendered_out: Path | None = None
     #: a template tree laid out like automation/templates (a set under review)
     templates: Path | None = None
+    #: the inventory directory (what egovnet's revert timer loads again)
+    inventory_path: Path | None = None
     renderer: Renderer = field(init=False)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
@@ -55,6 +59,10 @@ class Workspace:
     @property
     def changelog(self) -> ChangeLog:
         return ChangeLog(self.state_dir / CHANGE_LOG_PATHS[0])
+
+    @property
+    def pending(self) -> PendingStore:
+        return PendingStore(self.state_dir)
 
     def device(self, name: str) -> Device:
         return self.inventory.device(name)

@@ -76,6 +76,7 @@ STYLE = {
     Status.committed: "green",
     Status.confirmed: "green",
     Status.rolled_back: "green",
+    Status.reverted: "yellow",
 }
 
 
@@ -143,6 +144,9 @@ class Run:
             production=production,
             rendered_out=rendered_out,
         )
+        if connects:
+            for o in operations.revert_overdue(ws, nr).values():
+                err_console.print(f"{o.device}: {o.status} {o.error or o.detail}", markup=False)
         with _progress(verb, len(nr.inventory.hosts), quiet=False) as done:
             result = action(ws, nr, on_done=done, **kwargs)
         return ws, result
@@ -295,8 +299,8 @@ def push(
         str | None,
         typer.Option(
             "--confirm-within",
-            help="Revert by itself unless `config confirm` runs "
-            "within this time (e.g. 5m); FRR and IOS only.",
+            help="Revert unless `config confirm` runs within this time (e.g. 5m): "
+            "by the device where it can (FRR, IOS), else by egovnet's own timer.",
         ),
     ] = None,
 ) -> None:

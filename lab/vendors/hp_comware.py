@@ -71,6 +71,10 @@ STYLE = ConfigStyle(
 
 WORDS = VRP_FAMILY_WORDS | frozenset(
     [
+        # OSPF timers (the lab's routing policy renders them)
+        "spf-schedule-interval",
+        "lsa-arrival-interval",
+        "lsa-generation-interval",
         "line",
         "user-role",
         "password-control",

@@ -73,6 +73,10 @@ VRP8_STYLE = ConfigStyle(global_indent=0, **_STYLE_ARGS)  # type: ignore[arg-typ
 
 WORDS = VRP_FAMILY_WORDS | frozenset(
     [
+        # OSPF timers (the lab's routing policy renders them)
+        "spf-schedule-interval",
+        "lsa-arrival-interval",
+        "lsa-originate-interval",
         "stelnet",
         "local-aaa-user",
         "user-interface",

@@ -79,26 +79,6 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], messa
     assert not (tmp_path / "automation").exists()  # nothing written
 
 
-def test_confirm_within_refused_for_platforms_that_cannot_revert(tmp_path: Path) -> None:
-    """The district's Huawei and H3C devices have no device-side revert: exit 2, no push."""
-    done = invoke_egovnet(
-        "config",
-        "push",
-        "--commit",
-        "--confirm-within",
-        "5m",
-        "--profile",
-        "district",
-        "--filter",
-        "tier=town",
-        "--state-dir",
-        str(tmp_path),
-    )
-    assert done.returncode == 2
-    assert "cannot revert by themselves" in done.stderr
-    assert not (tmp_path / "automation" / "backups").exists()
-
-
 @pytest.mark.parametrize(
     "verb", ["render", "diff", "push", "confirm", "rollback", "backup", "drift"]
 )
