@@ -16,6 +16,7 @@ import asyncio
 import html
 import logging
 import resource
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from prometheus_client.registry import Collector
 from bandwidth.store import BandwidthStore
 from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
 from collectors.poller import Poller
-from collectors.readings import DeviceReading
+from collectors.readings import DeviceReading, ErrorKind
 from collectors.vendor_health import HEALTH_PLATFORMS
 from collectors.vendor_health.poll import poll_health
 from collectors.vendor_health.readings import HealthReading
@@ -45,6 +46,9 @@ from .webconfig import WebSecurity
 log = logging.getLogger("egovnet.exporters")
 
 VERSION = "0.1.0"
+#: A device whose agent has no vendor health MIB is not walked for it again for this long
+#: (a Huawei/H3C platform in the inventory behind a plain agent would double every scrape).
+NO_HEALTH_MIB_RECHECK_SECONDS = 600.0
 
 
 @dataclass
@@ -81,6 +85,8 @@ class Exporter:
         self.server = HttpServer(self.handle, security, self._count_response)
         self.trap_receiver: Any = None  # collectors.traps.TrapReceiver, imported on demand
         self._tasks: set[asyncio.Task[None]] = set()
+        #: device -> (time.monotonic() to walk again, the reading that found no MIB)
+        self._no_health_mib: dict[str, tuple[float, HealthReading]] = {}
 
     # --- lifecycle ---------------------------------------------------------------------
     async def start(self, host: str, port: int) -> Listening:
@@ -145,7 +151,16 @@ class Exporter:
         platform = self.catalog.platform(device)
         if platform not in HEALTH_PLATFORMS:
             return None
-        return await poll_health(self.poller, device, platform, timeout)
+        known = self._no_health_mib.get(device)
+        if known is not None and known[0] > time.monotonic():
+            return known[1]  # the same answer (health_up 0), without walking again
+        reading = await poll_health(self.poller, device, platform, timeout)
+        if reading.error is not None and reading.error.kind is ErrorKind.no_such_name:
+            until = time.monotonic() + NO_HEALTH_MIB_RECHECK_SECONDS
+            self._no_health_mib[device] = (until, reading)
+        else:
+            self._no_health_mib.pop(device, None)
+        return reading
 
     def render_snmp(self, reading: DeviceReading, health: HealthReading | None = None) -> bytes:
         """The ``/snmp`` answer for one reading: fresh collectors, rendered at once."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,41 @@ def test_bad_input_is_reported_as_by_an_in_process_load(tmp_path: Path) -> None:
     (tmp_path / "secrets.env").write_text("")
     with pytest.raises(SecretMissingError, match="EGOVNET_SIM_COMMUNITY"):
         load_state(config)
+
+
+def test_a_device_without_the_vendor_health_mib_is_not_walked_every_scrape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Huawei/H3C device behind a plain agent answers "no health MIB" once; until the
+    recheck, scrapes export the same health_up 0 without walking the vendor columns again
+    (the walk would double every scrape), and a device that has the MIB is walked each time."""
+    import asyncio
+
+    from collectors.readings import PollError
+    from collectors.vendor_health.readings import HealthReading
+    from exporters import app
+
+    walks: list[str] = []
+    has_mib = {"dev0": False, "dev1": True}
+
+    async def walk(poller: object, device: str, platform: str, timeout: float | None) -> Any:
+        walks.append(device)
+        if has_mib[device]:
+            return HealthReading(device, platform, ok=True)
+        missing = PollError(ErrorKind.no_such_name, "no health MIB")
+        return HealthReading(device, platform, ok=False, error=missing)
+
+    monkeypatch.setattr(app, "poll_health", walk)
+    config = simulated(tmp_path, devices=2)
+    exporter = app.Exporter(config, load_here(config))
+
+    async def scrape_three_times() -> list[HealthReading | None]:
+        return [await exporter.poll_health(d, 1.0) for _ in range(3) for d in ("dev0", "dev1")]
+
+    got = asyncio.run(scrape_three_times())
+    assert walks == ["dev0", "dev1", "dev1", "dev1"]
+    assert all(r is not None and not r.ok for r in got[0::2])  # health_up 0 every time
+    monkeypatch.setattr(app, "NO_HEALTH_MIB_RECHECK_SECONDS", 0.0)
+    exporter._no_health_mib.clear()
+    asyncio.run(scrape_three_times())
+    assert walks.count("dev0") == 4  # with no recheck delay it is asked every scrape
