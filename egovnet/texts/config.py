@@ -25,6 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status.confirmed": ("已确认", "confirmed"),
     "status.nothing-pending": ("无待确认", "nothing-pending"),
     "status.rolled-back": ("已回滚", "rolled-back"),
+    "status.reverted": ("已自动还原", "reverted"),
     "status.backed-up": ("已备份", "backed-up"),
     "status.in-sync": ("一致", "in-sync"),
     "status.drift": ("漂移", "drift"),
