@@ -82,6 +82,24 @@ def snmp_relabel(exporter_address: str) -> list[RelabelConfig]:
     ]
 
 
+def exporter_scrape_configs(options: MonitorOptions) -> list[ScrapeConfig]:
+    """The device job (the exporter's /snmp?target= pattern) and the exporter's own job:
+    what Prometheus scrapes, and what each vmagent scraper of a sharded stack shares."""
+    return [
+        ScrapeConfig(
+            job_name=SNMP_JOB,
+            metrics_path="/snmp",
+            honor_labels=True,
+            file_sd_configs=[FileSdConfig(files=[TARGETS_FILE])],
+            relabel_configs=snmp_relabel(options.exporter_address),
+        ),
+        ScrapeConfig(
+            job_name=EXPORTER_JOB,
+            static_configs=[StaticConfig(targets=[options.exporter_address])],
+        ),
+    ]
+
+
 def prometheus_config(
     options: MonitorOptions, district: str, with_recording_rules: bool
 ) -> PrometheusConfig:
@@ -104,17 +122,7 @@ def prometheus_config(
             ]
         ),
         scrape_configs=[
-            ScrapeConfig(
-                job_name=SNMP_JOB,
-                metrics_path="/snmp",
-                honor_labels=True,
-                file_sd_configs=[FileSdConfig(files=[TARGETS_FILE])],
-                relabel_configs=snmp_relabel(options.exporter_address),
-            ),
-            ScrapeConfig(
-                job_name=EXPORTER_JOB,
-                static_configs=[StaticConfig(targets=[options.exporter_address])],
-            ),
+            *exporter_scrape_configs(options),
             ScrapeConfig(
                 job_name="prometheus",
                 static_configs=[StaticConfig(targets=[options.prometheus_address])],

@@ -45,15 +45,13 @@ from base.errors import MonitorConfigError, MonitorError
 from inventory.catalog import Inventory
 
 from .generate import AMTOOL, GeneratedFile, ToolCheck, check_files, generate
-from .options import EXPORTER_JOB, SNMP_JOB, MonitorOptions, split_host_port
+from .options import MonitorOptions, split_host_port
 from .prometheus import (
     ALERT_RULES_FILE,
     RECORDING_RULES_FILE,
-    TARGETS_FILE,
-    FileSdConfig,
     ScrapeConfig,
     StaticConfig,
-    snmp_relabel,
+    exporter_scrape_configs,
 )
 from .rules import RULES_DIR, generated_alerts, load_rule_file
 from .stack import ComponentSpec
@@ -175,19 +173,7 @@ def scrapers_config(options: MonitorOptions) -> ScrapeOnlyConfig:
     """The device job (the exporter's /snmp?target= pattern) and the exporter's own job."""
     return ScrapeOnlyConfig(
         global_=_global(options),
-        scrape_configs=[
-            ScrapeConfig(
-                job_name=SNMP_JOB,
-                metrics_path="/snmp",
-                honor_labels=True,
-                file_sd_configs=[FileSdConfig(files=[TARGETS_FILE])],
-                relabel_configs=snmp_relabel(options.exporter_address),
-            ),
-            ScrapeConfig(
-                job_name=EXPORTER_JOB,
-                static_configs=[StaticConfig(targets=[options.exporter_address])],
-            ),
-        ],
+        scrape_configs=exporter_scrape_configs(options),
     )
 
 
