@@ -132,8 +132,10 @@ def load_state(config: ExporterConfig) -> ExporterState:
             state = loaded
     _, status = os.waitpid(pid, 0)
     if state is None or os.waitstatus_to_exitcode(status) != 0:
-        log.info("loading the inventory in a child process failed; loading it here")
-        return load_here(config)
+        # Bad input fails in the child too: its error is raised here, one line for the user.
+        here = load_here(config)
+        log.info("loading the inventory in a child process failed; it was loaded here")
+        return here
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     log.info(
         "inventory %s loaded in a child process in %.1f s (its peak %.0f MiB): %d targets",
