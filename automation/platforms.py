@@ -51,6 +51,10 @@ class PlatformSpec:
     confparse_comments: tuple[str, ...] | None
     #: the command that shows the running configuration over Netmiko
     show_running: str
+    #: the last line of a complete running config as the device prints it; a read that does
+    #: not end with it was cut short (a stale prompt, a slow device) and is refused. None where
+    #: the driver strips or varies the closing line
+    running_end: str | None
 
     @property
     def template_dir(self) -> Path:
@@ -71,6 +75,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         syntax=syntaxes.HUAWEI_VRP,
         confparse_comments=("#",),
         show_running="display current-configuration",
+        running_end="return",
     ),
     Platform.hp_comware: PlatformSpec(
         platform=Platform.hp_comware,
@@ -85,6 +90,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         syntax=syntaxes.HP_COMWARE,
         confparse_comments=("#",),
         show_running="display current-configuration",
+        running_end="return",
     ),
     Platform.cisco_ios: PlatformSpec(
         platform=Platform.cisco_ios,
@@ -99,6 +105,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         syntax=syntaxes.CISCO_IOS,
         confparse_comments=("!",),
         show_running="show running-config",
+        running_end=None,
     ),
     Platform.frr: PlatformSpec(
         platform=Platform.frr,
@@ -113,6 +120,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         syntax=syntaxes.FRR,
         confparse_comments=None,
         show_running="show running-config",
+        running_end=None,
     ),
 }
 

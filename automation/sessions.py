@@ -68,6 +68,21 @@ class _Base:
     def change(self, running: str, intended: str) -> ConfigChange:
         return diff_text(running, intended, self.spec.syntax, self._protect)
 
+    def _complete(self, text: str) -> bool:
+        """Whether a running config read ends the way the platform ends a whole config."""
+        end = self.spec.running_end
+        if end is None:
+            return True
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return bool(lines) and lines[-1] == end
+
+    def _incomplete(self, text: str) -> AutomationError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        return AutomationError(
+            f"{self.target.name}: the running config read was cut short ({len(lines)} lines, "
+            f"no closing {self.spec.running_end!r}); nothing was changed, try again"
+        )
+
     def _protect(self, ctx: tuple[str, ...], line: str) -> bool:
         """Never remove the address the management session runs over."""
         del ctx
@@ -101,7 +116,10 @@ class NapalmSession(_Base):
         self.driver.close()
 
     def running_config(self) -> str:
-        return str(self.driver.get_config(retrieve="running")["running"])
+        text = str(self.driver.get_config(retrieve="running")["running"])
+        if not self._complete(text):
+            raise self._incomplete(text)
+        return text
 
     def apply(self, running: str, intended: str, revert_in: int | None = None) -> None:
         if self.spec.apply_mode is ApplyMode.whole_config:
@@ -148,7 +166,24 @@ class NetmikoSession(_Base):
             self.conn.disconnect()
 
     def running_config(self) -> str:
-        return str(self.conn.send_command(self.spec.show_running, read_timeout=120))
+        # Wait for the command's echo before reading for the prompt, so a late prompt from
+        # Netmiko's own prompt probing cannot end the read early. Netmiko's hp_comware turns
+        # echo checks off for the whole session (long config lines wrap on its terminal) and
+        # that setting overrides the argument, so it is lifted for this one short command.
+        # After one more read a cut-short config is an error: a diff against half a config
+        # hides drift and re-adds what is there
+        text = ""
+        verify = self.conn.global_cmd_verify
+        self.conn.global_cmd_verify = True
+        try:
+            for _ in range(2):
+                text = str(self.conn.send_command(self.spec.show_running, read_timeout=120))
+                if self._complete(text):
+                    return text
+                self.conn.clear_buffer()
+        finally:
+            self.conn.global_cmd_verify = verify
+        raise self._incomplete(text)
 
     def apply(self, running: str, intended: str, revert_in: int | None = None) -> None:
         if revert_in is not None:
@@ -159,8 +194,35 @@ class NetmikoSession(_Base):
         commands = self.change(running, intended).commands(self.spec.syntax)
         if not commands:
             return
-        self.conn.send_config_set(commands, error_pattern=NETMIKO_ERROR_PATTERN, read_timeout=120)
+        self._send_config_lines(commands)
         self.conn.save_config()
+
+    def _send_config_lines(self, commands: list[str]) -> None:
+        """Type the change line by line in system view and stop at the first refused line.
+
+        Each line is done when the device's next system-view prompt (``[name...]``) shows,
+        so a line costs what the device takes, not a fixed wait: Netmiko's own per-line
+        error check on Comware (echo checks off) waits for 2 s of silence after every line.
+        The prompt, not the echo, ends a line, because Comware wraps long lines' echo.
+        """
+        import re
+
+        conn = self.conn
+        prompt = rf"\[~?\*?{re.escape(conn.base_prompt)}[^\]\r\n]*\]\s*$"
+        conn.config_mode()
+        conn.clear_buffer()
+        try:
+            for line in commands:
+                conn.write_channel(conn.normalize_cmd(line))
+                answer = conn.read_until_pattern(pattern=prompt, re_flags=re.M, read_timeout=120)
+                refused = re.search(NETMIKO_ERROR_PATTERN, answer, flags=re.M)
+                if refused:
+                    raise AutomationError(
+                        f"{self.target.name}: the device refused {line.strip()!r}: "
+                        f"{refused.group(0).strip()}"
+                    )
+        finally:
+            conn.exit_config_mode()
 
     def has_pending_commit(self) -> bool:
         return False

@@ -95,6 +95,9 @@ class Device:
         self.neighbors = neighbors or []
         self.health = health or Health()
         self.booted = time.time()
+        #: seconds the device takes before it answers each line (a busy CPU, a slow link):
+        #: what makes a client's prompt detection race its own earlier newlines
+        self.answer_delay = 0.0
         #: first words of the commands in the config it started with: accepted when typed
         self.known_words = frozenset(_first_words(running))
 

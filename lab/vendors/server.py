@@ -3,7 +3,9 @@ egovnet's shell bound to the device's state.
 
 fakenos keeps the SSH server (paramiko), its inventory and start/stop; its inventory model
 accepts only ``shell: {plugin: CMDShell}``, so the instance's shell registry is replaced by
-the device's own shell class after ``FakeNOS(inventory=...)`` and before ``start()``.
+the device's own shell class after ``FakeNOS(inventory=...)`` and before ``start()``. Typed
+input reaches the shell through :mod:`lab.vendors.input_tap` instead of fakenos's byte-at-a-time
+tap.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+from . import input_tap
 from .config import RunningConfig
 from .device import Device, DeviceModel, Health, LldpNeighbor, Port
 from .hp_comware import platform as comware_platform
@@ -89,6 +92,7 @@ class EmulatedDevice:
                 }
             }
         }
+        input_tap.install()
         self._net = FakeNOS(inventory=inventory)
         self._net.shell_plugins = {"CMDShell": shell_for(self.device, self.platform)}
         self._started = False

@@ -16,6 +16,7 @@ What differs between Huawei VRP and H3C Comware is a :class:`VendorPlatform` (se
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,8 @@ class VrpFamilyShell(CMDShell):  # type: ignore[misc]
         line = line.rstrip("\r\n")
         if line == "EOF" or self._stopping or not self.is_running.is_set():
             return True
+        if self.device.answer_delay:
+            time.sleep(self.device.answer_delay)
         stripped = line.strip()
         if not stripped:
             return False

@@ -309,3 +309,24 @@ def test_egovnet_sessions_converge_and_a_second_diff_is_empty(
         assert emu.device.saved == emu.device.running.render()
         with open_session(spec, target) as session:
             assert session.change(session.running_config(), intended).empty
+
+
+def test_a_slow_device_does_not_cut_the_running_config_short(comware: EmulatedDevice) -> None:
+    # a device that takes longer to answer than Netmiko waits for a prompt gets a second
+    # newline, and its second prompt arrives after Netmiko has read the first. Netmiko's
+    # hp_comware turns its command echo checks off, so without them the config read ended at
+    # that late prompt and came back empty: a diff then saw every line as new
+    spec = platform_spec(Platform.hp_comware)
+    target = SessionTarget(
+        name="wj-town-xilian",
+        host=comware.address,
+        username=USER,
+        password=PASSWORD,
+        port=comware.port,
+    )
+    with open_session(spec, target) as session:
+        comware.device.answer_delay = 0.4
+        running = session.running_config()
+    assert running.rstrip().endswith("return")
+    assert "sysname wj-town-xilian" in running
+    assert "telnet server enable" in running

@@ -40,9 +40,12 @@ class Replay:
         self.sent: list[str] = []
         self.config_sets: list[list[str]] = []
         self.saved = 0
+        self.global_cmd_verify: bool | None = False  # what Netmiko's hp_comware sets
+        self.verify_seen: list[bool | None] = []
 
     def send_command(self, command: str, *args: Any, **kwargs: Any) -> str:
         self.sent.append(command)
+        self.verify_seen.append(self.global_cmd_verify)
         for prefix, answer in self.answers.items():
             if command.startswith(prefix):
                 return answer
@@ -52,8 +55,34 @@ class Replay:
         self.config_sets.append(list(commands))
         return ""
 
+    # what the Netmiko session types line by line in system view
+    base_prompt = "dev"
+    refuse: tuple[str, ...] = ()
+
+    def config_mode(self, *args: Any, **kwargs: Any) -> str:
+        self.config_sets.append([])
+        return "[dev]"
+
+    def exit_config_mode(self, *args: Any, **kwargs: Any) -> str:
+        return "<dev>"
+
+    def normalize_cmd(self, command: str) -> str:
+        return command + "\n"
+
+    def write_channel(self, text: str) -> None:
+        self.config_sets[-1].append(text.rstrip("\n"))
+
+    def read_until_pattern(self, pattern: str, *args: Any, **kwargs: Any) -> str:
+        line = self.config_sets[-1][-1]
+        if line in self.refuse:
+            return f"{line}\n  ^\n % Unrecognized command found at '^' position.\n[dev]"
+        return f"{line}\n[dev]"
+
     def save_config(self, *args: Any, **kwargs: Any) -> str:
         self.saved += 1
+        return ""
+
+    def clear_buffer(self, *args: Any, **kwargs: Any) -> str:
         return ""
 
     def check_config_mode(self, *args: Any, **kwargs: Any) -> bool:
@@ -99,10 +128,39 @@ def test_comware_merge_sends_negations_then_additions(district_inventory: Invent
     ]
     assert commands.index("undo idle-timeout 30 0") < commands.index("idle-timeout 10 0")
     assert replay.saved == 1
+    # a refused line stops the push there: nothing after it is typed, nothing is saved
+    replay.refuse = ("undo snmp-agent community read simple public",)
+    with pytest.raises(AutomationError, match=r"^dev: the device refused 'undo snmp-agent"):
+        session.apply(running, want)
+    assert replay.config_sets[-1] == commands[:3] and replay.saved == 1
     # once converged, the same running config yields nothing to do
     assert session.change(want, want).empty
     with pytest.raises(AutomationError, match="cannot revert by itself"):
         session.apply(running, want, revert_in=60)
+
+
+def test_a_comware_config_read_waits_for_the_echo_and_refuses_half_a_config() -> None:
+    whole = recorded("hp_comware", "display current-configuration")
+    session = NetmikoSession(platform_spec(Platform.hp_comware), TARGET)
+    replay = Replay({"display current-configuration": whole})
+    session.conn = replay
+    assert session.running_config() == whole
+    # the echo check is on for the read and back off after it
+    assert replay.verify_seen == [True] and replay.global_cmd_verify is False
+    cut = "\n".join(whole.splitlines()[:12])  # a read that ended at a stray prompt
+    replay.answers = {"display current-configuration": cut}
+    with pytest.raises(AutomationError, match=r"^dev: the running config read was cut short"):
+        session.running_config()
+    assert len(replay.sent) == 3  # one more read before giving up
+    assert replay.global_cmd_verify is False
+
+
+def test_a_vrp_config_read_without_its_closing_return_is_refused() -> None:
+    session = NapalmSession(platform_spec(Platform.huawei_vrp), TARGET)
+    whole = recorded("huawei_vrp", "display current-configuration")
+    session.driver.device = Replay({"display current-configuration": whole.replace("return", "")})
+    with pytest.raises(AutomationError, match="no closing 'return'"):
+        session.running_config()
 
 
 def test_huawei_merge_through_napalm_huawei_vrp(district_inventory: Inventory) -> None:
