@@ -124,3 +124,27 @@ def test_discovery_reads_both_vendors_lldp_and_flags_a_moved_cable(
     assert report["counts"]["unexpected"] + report["counts"]["miswired"] >= 1, report
     flagged = json.dumps([report["unexpected"], report["links"]])
     assert "GigabitEthernet1/0/3" in flagged or "GE1/0/3" in flagged
+
+
+def test_a_slow_comware_device_still_shows_its_neighbour(
+    devices: dict[str, EmulatedDevice], tmp_path: Path
+) -> None:
+    # a device that answers each line 0.4 s late: Netmiko's prompt probing sends a second
+    # newline, and without echo checks (hp_comware's default) its late prompt ended the LLDP
+    # read with nothing, which reads as the link missing
+    for name, text in INVENTORY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    devices["vrp"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet0/0/1", "wj-town-xilian", "GE1/0/4", mgmt_address=CMW
+    )
+    devices["cmw"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet1/0/4", "wj-vil-xilian-02", "GigabitEthernet0/0/1", mgmt_address=VRP
+    )
+    devices["cmw"].device.answer_delay = 0.4
+    try:
+        code, report = discover(tmp_path)
+    finally:
+        devices["cmw"].device.answer_delay = 0.0
+    assert code == 0, report
+    (link,) = report["links"]
+    assert (link["link"], link["state"]) == ("xilian-xincun", "discovered")
