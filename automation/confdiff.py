@@ -258,6 +258,10 @@ def compare(
             for ln in have
             if ln not in want
             and (*ctx, ln) not in intended.contexts
+            # an empty physical interface prints as a bare line (VRP, Comware): like the
+            # context it is, it cannot be deleted ("The interface cannot be deleted")
+            and not ln.startswith(syntax.persistent_contexts)
+            and not _explicit_negation(ln, syntax)
             and not any(_secret_match(p, ln, syntax) for p in prefixes)
             and not (protect and protect(ctx, ln))
         ]
@@ -279,7 +283,11 @@ def compare(
         ):
             deleted.append(ctx)
         else:
-            extra = [ln for ln in have if not (protect and protect(ctx, ln))]
+            extra = [
+                ln
+                for ln in have
+                if not (protect and protect(ctx, ln)) and not _explicit_negation(ln, syntax)
+            ]
             if extra:
                 removed[ctx] = extra
     deleted = [c for c in deleted if not any(c[:n] in deleted for n in range(1, len(c)))]
@@ -314,6 +322,14 @@ def _present(line: str, have: list[str], syntax: ConfigSyntax) -> bool:
     if prefix is not None:
         return any(_secret_match(prefix, h, syntax) for h in have)
     # an `undo X` the device does not print: met when X is absent (if present, X is removed)
+    return not syntax.prints_negations and line.startswith(syntax.negate_prefix)
+
+
+def _explicit_negation(line: str, syntax: ConfigSyntax) -> bool:
+    """A running ``undo X`` on a platform that prints only settings away from the default
+    (VRP, Comware: ``undo shutdown``, ``undo info-center logfile enable``). It is left alone
+    when the intent does not mention it: taking it away means typing ``X``, which for
+    ``undo shutdown`` shuts the port. An intended ``X`` still replaces it."""
     return not syntax.prints_negations and line.startswith(syntax.negate_prefix)
 
 

@@ -215,11 +215,15 @@ class NetmikoSession(_Base):
             for line in commands:
                 conn.write_channel(conn.normalize_cmd(line))
                 answer = conn.read_until_pattern(pattern=prompt, re_flags=re.M, read_timeout=120)
-                refused = re.search(NETMIKO_ERROR_PATTERN, answer, flags=re.M)
-                if refused:
+                found = [
+                    m.group(0).strip()
+                    for m in re.finditer(NETMIKO_ERROR_PATTERN, answer, flags=re.M)
+                ]
+                if found:
+                    # the message, not the caret line that points into the echo above it
+                    said = next((f for f in found if f != "^"), found[0])
                     raise AutomationError(
-                        f"{self.target.name}: the device refused {line.strip()!r}: "
-                        f"{refused.group(0).strip()}"
+                        f"{self.target.name}: the device refused {line.strip()!r}: {said}"
                     )
         finally:
             conn.exit_config_mode()

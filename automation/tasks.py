@@ -126,11 +126,16 @@ def push_task(task: Task, ws: Workspace, plan: PushPlan) -> DeviceOutcome:
                 raise RuntimeError(f"not converged after commit, still differs:\n{left.unified()}")
         except Exception as exc:
             error = mask(one_line(exc), ws.secrets, secret_names)
-            restored = _restore(session, plan.backups.get(name))
+            why_not = _restore(session, plan.backups.get(name))
+            restored = why_not is None
             if timer is not None and restored:
                 with ws.pending.locked(name):
                     ws.pending.drop(name, timer.run)
-            result = "failed, restored from backup" if restored else "failed, NOT restored"
+            result = (
+                "failed, restored from backup"
+                if restored
+                else f"failed, NOT restored ({mask(why_not or '', ws.secrets, secret_names)})"
+            )
             record(result, error)
             return DeviceOutcome(name, plat, Status.failed, diff=diff, error=f"{error}; {result}")
     if timer is not None:
@@ -213,18 +218,22 @@ def _recorder(
     return record
 
 
-def _restore(session: ConfigSession, backup: str | None) -> bool:
-    """Put the pre-push config back; True when the running config then matches it."""
+def _restore(session: ConfigSession, backup: str | None) -> str | None:
+    """Put the pre-push config back; None when the running config then matches it, else
+    why not (one line)."""
     if backup is None:
-        return False
+        return "no backup of this device"
     try:
         running = session.running_config()
         if session.change(running, backup).empty:
-            return True
+            return None
         session.apply(running, backup, None)
-        return session.change(session.running_config(), backup).empty
-    except Exception:
-        return False
+        left = session.change(session.running_config(), backup)
+    except Exception as exc:
+        return f"the restore failed too: {one_line(exc)}"
+    if left.empty:
+        return None
+    return "still differs from the backup: " + " ".join(left.unified().split())[:300]
 
 
 def confirm_task(task: Task, ws: Workspace) -> DeviceOutcome:

@@ -98,6 +98,9 @@ class Device:
         #: seconds the device takes before it answers each line (a busy CPU, a slow link):
         #: what makes a client's prompt detection race its own earlier newlines
         self.answer_delay = 0.0
+        #: configuration lines (by prefix) the device refuses as unrecognized: a feature its
+        #: licence or model lacks, what makes a push fail half-way
+        self.refuse: tuple[str, ...] = ()
         #: first words of the commands in the config it started with: accepted when typed
         self.known_words = frozenset(_first_words(running))
 

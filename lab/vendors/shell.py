@@ -255,6 +255,8 @@ class VrpFamilyShell(CMDShell):  # type: ignore[misc]
             raise _Refused(position, self.platform.unrecognized)
         if words[0] == "undo" and len(words) == 1:
             raise _Refused(len(line) + 1, self.platform.incomplete)
+        if any(line.startswith(prefix) for prefix in self.device.refuse):
+            raise _Refused(0, self.platform.unrecognized)
         config = self._config()
         if config.opens_view(self.path, line):
             self.path = config.enter(self.path, line)

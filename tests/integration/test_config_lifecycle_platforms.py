@@ -6,7 +6,8 @@ Per platform, one device and a one-device inventory, driven through the real com
 diff -> push -> a second diff is empty; ``push --confirm-within`` without ``confirm`` is
 reverted (by egovnet's own timer: these platforms cannot revert by themselves; the change
 log says which); ``confirm`` keeps a push; ``rollback`` restores the last backup; a manual change on
-the device is drift (exit 3) and lands in the next backup.
+the device is drift (exit 3) and lands in the next backup; a push the device refuses half-way
+is restored from the backup taken before it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from typing import Any, Protocol
 import pytest
 from netmiko import ConnectHandler
 
+from automation.confdiff import diff_text
+from automation.platforms import platform_spec
+from inventory.models import Platform
 from lab.vendors.device import Port
 from lab.vendors.server import DeviceSpec, EmulatedDevice
 from tests.conftest import REPO, run_egovnet
@@ -105,7 +109,9 @@ INVENTORY = {
 }
 
 
-def write_inventory(path: Path, case: Case, spare_description: str) -> None:
+def write_inventory(
+    path: Path, case: Case, spare_description: str, other_description: str = "unused"
+) -> None:
     path.mkdir(parents=True, exist_ok=True)
     for name, text in INVENTORY.items():
         (path / name).write_text(text, encoding="utf-8")
@@ -122,7 +128,7 @@ credential_profiles:
     dev = case.device
     # every port, as an inventory lists them: one not listed would be emptied
     ports = ", ".join(
-        f"{{name: {p}, description: {spare_description if p == dev.spare else 'unused'}}}"
+        f"{{name: {p}, description: {spare_description if p == dev.spare else other_description}}}"
         for p in dev.ports
     )
     (path / "devices.yaml").write_text(
@@ -342,6 +348,32 @@ def test_5_manual_change_is_drift_and_lands_in_the_backup(env: Env) -> None:
     ).stdout
     assert "description changed-by-hand" in saved
     assert drift(3)["devices"][0]["detail"] == "as in last backup"
+
+
+def test_6_a_push_refused_half_way_is_restored_from_the_backup(env: Env) -> None:
+    # two ports change; the device takes the first line and refuses the second (a feature
+    # its licence lacks): egovnet stops, restores the backup it took before, and says so
+    half = env.inventory.parent / "inventory-half"
+    write_inventory(half, env.case, "second-half", other_description="first-half")
+    before = env.device.running()
+    env.device.emu.device.refuse = ("description second-half",)  # type: ignore[attr-defined]
+    try:
+        report = env.config("push", "--commit", expect=1, inventory=half)
+    finally:
+        env.device.emu.device.refuse = ()  # type: ignore[attr-defined]
+    (device,) = report["devices"]
+    assert device["status"] == "failed"
+    assert "Unrecognized command" in device["error"]
+    assert device["error"].endswith("failed, restored from backup")
+    # the same lines in each view as before (a line put back may print elsewhere in its
+    # view; the `undo shutdown` the push typed stays: it is how the port already was)
+    syntax = platform_spec(Platform(env.case.platform)).syntax
+    assert diff_text(env.device.running(), before, syntax).empty
+    assert not described(env, "first-half")
+    assert env.changes()[-1]["result"].startswith("failed, restored")
+    # once the device takes it, the same push goes through
+    assert env.status(env.config("push", "--commit", inventory=half)) == "committed"
+    assert described(env, "second-half")
 
 
 def _by_hand(env: Env, text: str) -> list[str]:

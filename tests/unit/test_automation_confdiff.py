@@ -183,3 +183,79 @@ return
         "quit",
         "sysname new",
     ]
+
+
+@pytest.mark.parametrize("syntax", [syntaxes.HUAWEI_VRP, syntaxes.HP_COMWARE], ids=["vrp", "cmw"])
+def test_an_empty_physical_interface_is_never_deleted(syntax: syntaxes.ConfigSyntax) -> None:
+    # the device prints every port, an empty one as a bare line; a port the intent does not
+    # list is emptied at most: `undo interface GigabitEthernet0/0/2` is refused on a device
+    # ("The interface cannot be deleted"), which failed a restore half-way through a push
+    running = """#
+ sysname dev
+#
+interface GigabitEthernet0/0/1
+ description uplink
+#
+interface GigabitEthernet0/0/2
+#
+interface GigabitEthernet0/0/3
+ description left over
+#
+return
+"""
+    intended = """#
+ sysname dev
+#
+interface GigabitEthernet0/0/1
+ description uplink
+#
+return
+"""
+    change = diff_text(running, intended, syntax)
+    assert change.commands(syntax) == [
+        "interface GigabitEthernet0/0/3",
+        "undo description",
+        "quit",
+    ]
+    assert "interface GigabitEthernet0/0/2" not in change.unified()
+
+
+@pytest.mark.parametrize("syntax", [syntaxes.HUAWEI_VRP, syntaxes.HP_COMWARE], ids=["vrp", "cmw"])
+def test_an_undo_line_the_intent_does_not_mention_is_never_flipped(
+    syntax: syntaxes.ConfigSyntax,
+) -> None:
+    # "removing" `undo shutdown` would type `shutdown`: the port would go down. A real
+    # Comware config prints many such lines (`undo info-center logfile enable`)
+    running = """#
+ undo info-center logfile enable
+#
+interface GigabitEthernet0/0/1
+ undo shutdown
+ description uplink
+#
+interface GigabitEthernet0/0/3
+ undo shutdown
+ description left over
+#
+return
+"""
+    intended = """#
+interface GigabitEthernet0/0/1
+ description uplink
+#
+return
+"""
+    change = diff_text(running, intended, syntax)
+    commands = change.commands(syntax)
+    assert "shutdown" not in commands and "info-center logfile enable" not in commands
+    assert commands == ["interface GigabitEthernet0/0/3", "undo description", "quit"]
+    # an intent that wants the port down still gets it
+    down = intended.replace(" description uplink", " description uplink\n shutdown")
+    assert diff_text(running, down, syntax).commands(syntax) == [
+        "interface GigabitEthernet0/0/3",
+        "undo description",
+        "quit",
+        "interface GigabitEthernet0/0/1",
+        "shutdown",
+        "quit",
+    ]
