@@ -142,6 +142,17 @@ def test_a_pushed_description_lands_in_the_emulation(mixed: LabHandle, tmp_path:
     assert not any(value in saved for value in mixed.env.values())
 
 
+def test_a_power_cycle_boots_what_the_device_saved(mixed: LabHandle) -> None:
+    """After the push above (which saved), the emulation starts again from its saved config;
+    FRR comes back with its adjacencies, as on every lab device."""
+    for verb in ("device-down", "device-up"):
+        done = run_egovnet("lab", "fault", verb, "dept1", "--state-dir", str(mixed.state_dir))
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "SGWJ-DX-2001-MOVED" in running_config(mixed, "dept1")
+    neighbors = mixed.ospf_neighbors("dept1")
+    assert len(neighbors) == 2 and all(n.full for n in neighbors)
+
+
 def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
     mixed: LabHandle, tmp_path: Path
 ) -> None:
