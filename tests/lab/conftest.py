@@ -6,6 +6,11 @@ brings the lab profile up in a fresh state directory, yields a :class:`lab.LabHa
 and always takes it down at the end, even when tests fail. Tests that cut links or power
 devices off restore them in their own teardown.
 
+``lab_machine`` (session-scoped, under ``lab``) is the machine's one lab slot: the session
+lock and the sweep. A module that needs another lab (test_mixed_lab.py) takes the session
+lab down if it is up, brings its own up and down (:func:`new_state_dir`, :func:`take_down`),
+and brings the session lab back.
+
 ``EGOVNET_LAB_KEEP_STATE=1`` keeps the state directory (configs, daemon logs) afterwards.
 Not root: every lab test is skipped. Root but a Debian package missing: the tests fail,
 naming the package.
