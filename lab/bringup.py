@@ -524,7 +524,7 @@ def _wait_ready(
         ok = shell.parallel(lambda n: _ospf_full(ctx, by_name[n], faulted_links), names_)
         pending_ospf -= {n for n, good in zip(names_, ok, strict=True) if good}
         names_ = sorted(pending_ssh)
-        ok = shell.parallel(lambda n: _tcp_open(str(by_name[n].mgmt.ip), 22), names_)
+        ok = shell.parallel(lambda n: _ssh_ready(state, by_name[n]), names_)
         pending_ssh -= {n for n, good in zip(names_, ok, strict=True) if good}
         names_ = sorted(pending_snmp)
         ok = shell.parallel(lambda n: _snmp_ok(ctx, by_name[n]), names_)
@@ -552,6 +552,13 @@ def _ospf_full(ctx: Context, node: Node, faulted_links: frozenset[str] = frozens
     neighbors = frr.ospf_neighbors(ctx.paths.frr_run(node.name))
     full = {n.interface for n in neighbors if n.full}
     return all(p.ifname in full for p in node.ports if p.link_id not in faulted_links)
+
+
+def _ssh_ready(state: LabState, node: Node) -> bool:
+    if node.emulation is None:
+        return _tcp_open(str(node.mgmt.ip), 22)
+    pids = [p.pid for p in state.processes_of(node.name) if p.daemon == emulated.DAEMON]
+    return bool(pids) and emulated.answers_ssh(pids[0])
 
 
 def _tcp_open(host: str, port: int) -> bool:

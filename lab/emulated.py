@@ -24,9 +24,10 @@ from . import shell
 from .credentials import LabCredentials
 from .paths import LabPaths
 from .plan import LabPlan, Node
-from .vendors.daemon import DaemonPort, DaemonSpec
+from .vendors.daemon_spec import DaemonPort, DaemonSpec
 from .vendors.device import LldpNeighbor
 from .vendors.health_snmpd import snmpd_config_lines
+from .vendors.server import listening
 
 #: The lab's name for the emulation's process (in the state file, logs, status).
 DAEMON = "vendor"
@@ -102,6 +103,15 @@ def argv(node: Node, paths: LabPaths) -> list[str]:
     """In the device's namespace; ``-I``: this interpreter's own packages only."""
     module = [sys.executable, "-I", "-m", "lab.vendors.daemon", str(spec_file(paths, node.name))]
     return shell.in_netns(node.namespace, module)
+
+
+def answers_ssh(pid: int) -> bool:
+    """The emulation listens on port 22 in its namespace. Read from its own socket table: a
+    probe connection would leave a failed SSH handshake (a traceback) in its log."""
+    try:
+        return listening(22, f"/proc/{pid}/net/tcp")
+    except OSError:
+        return False
 
 
 def env(creds: LabCredentials) -> dict[str, str]:

@@ -2,9 +2,9 @@
 
 The lab starts it inside the device's network namespace, in the foreground, where sshd would
 answer on an FRR device: the emulation takes the management address's port 22, FRR keeps the
-routing. ``SPEC`` is a JSON file the lab writes (:class:`DaemonSpec`): the platform, the
-config file to boot, the login, the ports (inventory name and Linux name), LLDP neighbours
-and the health state file the device's snmpd answers from.
+routing. ``SPEC`` is a JSON file the lab writes (:mod:`lab.vendors.daemon_spec`): the
+platform, the config file to boot, the login, the ports (inventory name and Linux name), LLDP
+neighbours and the health state file the device's snmpd answers from.
 
 Secrets: the config file holds ``<<secret:NAME>>`` markers, never values; the daemon takes
 the values (and the login password) from its environment, as the lab hands them over. A
@@ -15,54 +15,19 @@ so the device boots what was saved when the lab starts it again. SIGTERM stops i
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
 import threading
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from base.atomic import write_text
 from base.secretmarkers import referenced, substitute, unsubstitute
 
-from .device import Health, LldpNeighbor, Optic, Port
+from .daemon_spec import DaemonSpec
+from .device import Health, Optic, Port
 from .health_state import HealthState, write_state
 from .server import DeviceSpec, EmulatedDevice
-
-
-@dataclass(frozen=True)
-class DaemonPort:
-    name: str  #: as the device (and the inventory) names it
-    ifname: str  #: the Linux interface in the namespace (its ifIndex is the port's)
-
-
-@dataclass(frozen=True)
-class DaemonSpec:
-    platform: str
-    config: str  #: path of the boot config (markers for secrets)
-    address: str
-    port: int
-    username: str
-    password_env: str
-    health_state: str
-    ports: list[DaemonPort] = field(default_factory=list)
-    neighbors: list[LldpNeighbor] = field(default_factory=list)
-
-    def write(self, path: Path) -> bool:
-        """Write the spec (True when it changed, so the daemon must restart)."""
-        text = json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n"
-        old = path.read_text(encoding="utf-8") if path.is_file() else None
-        if old != text:
-            write_text(path, text)
-        return old != text
-
-    @classmethod
-    def read(cls, path: Path) -> DaemonSpec:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        doc["ports"] = [DaemonPort(**p) for p in doc["ports"]]
-        doc["neighbors"] = [LldpNeighbor(**n) for n in doc["neighbors"]]
-        return cls(**doc)
 
 
 def _if_index(ifname: str) -> int:

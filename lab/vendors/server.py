@@ -103,7 +103,7 @@ class EmulatedDevice:
         # fakenos binds in start() but listens in a thread started there: wait for it
         # (a probe connection would make the server log a failed SSH handshake)
         deadline = time.monotonic() + timeout
-        while not _listening(self.port):
+        while not listening(self.port):
             if time.monotonic() > deadline:
                 self.stop()
                 raise TimeoutError(f"emulated device not listening on port {self.port}")
@@ -133,10 +133,11 @@ def free_port(address: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _listening(port: int) -> bool:
-    """Whether a TCP socket listens on ``port`` (Linux: /proc/net/tcp, state 0A)."""
+def listening(port: int, table_path: str = "/proc/net/tcp") -> bool:
+    """Whether a TCP socket listens on ``port`` (Linux: /proc/net/tcp, state 0A), in this
+    process's network namespace or, with ``/proc/<pid>/net/tcp``, in that process's."""
     wanted = f":{port:04X}"
-    with open("/proc/net/tcp", encoding="ascii") as table:
+    with open(table_path, encoding="ascii") as table:
         for row in table.readlines()[1:]:
             fields = row.split()
             if fields[1].endswith(wanted) and fields[3] == "0A":

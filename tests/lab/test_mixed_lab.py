@@ -116,6 +116,27 @@ def test_a_fresh_mixed_lab_has_no_diff(mixed: LabHandle) -> None:
     assert {d: r["status"] for d, r in report.items()} == dict.fromkeys(EMULATED, "unchanged")
 
 
+def test_topology_discover_reads_the_emulations_beside_lldpd(mixed: LabHandle) -> None:
+    """``--via auto``: lldpcli on the FRR devices, ``display lldp neighbor`` over SSH on the
+    two emulations; the inventory's 16 links are all found either way."""
+    done = run_egovnet(
+        "topology",
+        "discover",
+        "--inventory",
+        str(MIXED_INVENTORY),
+        "--state-dir",
+        str(mixed.state_dir),
+        "--json",
+        env={**mixed.env, "EGOVNET_USER": "lab-tester"},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert report["clean"] and report["counts"] == {"missing": 0, "miswired": 0, "unexpected": 0}
+    read = {d["device"]: d for d in report["devices"]}
+    for device in EMULATED:
+        assert read[device]["ok"] and read[device]["neighbors"] > 0
+
+
 def test_a_pushed_description_lands_in_the_emulation(mixed: LabHandle, tmp_path: Path) -> None:
     changed = tmp_path / "inventory"
     shutil.copytree(MIXED_INVENTORY, changed)  # the links' targets, as files
