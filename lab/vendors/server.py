@@ -31,6 +31,14 @@ EMULATIONS: dict[str, Callable[[], VendorPlatform]] = {
     "hp_comware": comware_platform,
 }
 
+#: the Netmiko driver that talks to each emulation (automation's platform map says the same
+#: for the platforms it configures; tests/unit/test_inventory_keep_platform.py keeps them equal)
+NETMIKO_DEVICE_TYPES: dict[str, str] = {
+    "huawei_vrp": "huawei",
+    "huawei_vrp8": "huawei",
+    "hp_comware": "hp_comware",
+}
+
 DEFAULT_MODELS: dict[str, DeviceModel] = {
     "huawei_vrp": DeviceModel("S5735-L24T4X-A1", "5.170", "V200R021C00SPC100"),
     "huawei_vrp8": DeviceModel("CE6881-48S6CQ", "8.180", "V200R005C10SPC800"),

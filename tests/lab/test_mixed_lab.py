@@ -29,7 +29,6 @@ pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
 MIXED_INVENTORY = LAB_INVENTORY.parent / "lab-mixed"
 EMULATED = {"dept1": "huawei_vrp", "vil2": "hp_comware"}
-NETMIKO_TYPES = {"huawei_vrp": "huawei", "hp_comware": "hp_comware"}
 #: the circuit ids the changed inventory gives the two devices' uplinks (their descriptions)
 RENAMED = {"SGWJ-DX-2001": "SGWJ-DX-2001-MOVED", "SGWJ-DX-1102": "SGWJ-DX-1102-MOVED"}
 
@@ -69,13 +68,7 @@ def config(mixed: LabHandle, *args: str, inventory: Path = MIXED_INVENTORY) -> d
 
 def running_config(mixed: LabHandle, device: str) -> str:
     """The device's running config as an engineer reads it over SSH."""
-    account = mixed.credentials.accounts["netops"]
-    conn = ConnectHandler(
-        device_type=NETMIKO_TYPES[EMULATED[device]],
-        host=mixed.mgmt_address(device),
-        username=account.username,
-        password=account.password,
-    )
+    conn = ConnectHandler(**mixed.netmiko_params(device))
     try:
         return str(conn.send_command("display current-configuration", read_timeout=30))
     finally:
@@ -161,6 +154,19 @@ def test_a_pushed_description_lands_in_the_emulation(mixed: LabHandle, tmp_path:
     saved = boot.read_text(encoding="utf-8")
     assert "SGWJ-DX-2001-MOVED" in saved and "<<secret:" in saved
     assert not any(value in saved for value in mixed.env.values())
+
+
+def test_up_again_leaves_the_running_emulations_alone(mixed: LabHandle) -> None:
+    def vendor_pids() -> dict[str, int]:
+        state = lab_api.load_state(mixed.state_dir)
+        assert state is not None
+        return {p.node: p.pid for p in state.processes if p.daemon == "vendor"}
+
+    before = vendor_pids()
+    done = run_egovnet("lab", "up", "--mixed", "--state-dir", str(mixed.state_dir), "--json")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert vendor_pids() == before
+    assert sorted(before) == sorted(EMULATED)
 
 
 def test_a_power_cycle_boots_what_the_device_saved(mixed: LabHandle) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from automation.platforms import PLATFORMS
 from inventory.loader import load_inventory
 from inventory.models import EMULATED_PLATFORMS, Platform
-from lab.vendors.server import EMULATIONS
+from lab.vendors.server import EMULATIONS, NETMIKO_DEVICE_TYPES
 from tests.conftest import LAB_INVENTORY
 from tests.unit.inventory_copies import InventoryCopy, run_cli
 
@@ -57,8 +58,10 @@ def test_the_mixed_profile_is_the_lab_profile_but_for_name_and_kept_devices() ->
     )
 
 
-def test_inventory_and_lab_agree_on_what_can_be_emulated() -> None:
-    assert {p.value for p in EMULATED_PLATFORMS} <= set(EMULATIONS)
+def test_inventory_lab_and_automation_agree_on_what_can_be_emulated() -> None:
+    assert {p.value for p in EMULATED_PLATFORMS} <= set(EMULATIONS) == set(NETMIKO_DEVICE_TYPES)
+    for platform in EMULATED_PLATFORMS:
+        assert NETMIKO_DEVICE_TYPES[platform.value] == PLATFORMS[platform].netmiko_device_type
 
 
 @pytest.mark.parametrize(
