@@ -80,6 +80,7 @@ def up(
     state_dir = state_dir.resolve()
     preflight(state_dir, tool_path)
     plan = plan_lab(inventory)
+    emulated.check_boot_configs(plan, LabPaths(state_dir), vendor_configs or {})
     started = time.monotonic()
     with machine_lock():
         previous = load_state(state_dir)

@@ -15,6 +15,7 @@ the device last saved.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from base.errors import LabUsageError
@@ -47,6 +48,20 @@ def health_file(paths: LabPaths, name: str) -> Path:
     return paths.vendor(name) / "health.json"
 
 
+def check_boot_configs(plan: LabPlan, paths: LabPaths, boot: Mapping[str, str]) -> None:
+    """Refuse (before anything is made) an emulated device with nothing to boot from."""
+    for node in plan.routers:
+        missing = node.name not in boot and not config_file(paths, node.name).is_file()
+        if node.emulation is not None and missing:
+            raise LabUsageError(_NO_CONFIG.format(node.name, node.emulation.value))
+
+
+_NO_CONFIG = (
+    "{}: keeps platform {} but no config to boot its emulation from was given"
+    " (`egovnet lab up` renders it)"
+)
+
+
 def write_files(
     inv: Inventory,
     plan: LabPlan,
@@ -65,10 +80,7 @@ def write_files(
     config = config_file(paths, node.name)
     if not config.is_file():
         if boot is None:
-            raise LabUsageError(
-                f"{node.name}: keeps platform {node.emulation.value} but no config to boot its"
-                " emulation from was given (`egovnet lab up` renders it)"
-            )
+            raise LabUsageError(_NO_CONFIG.format(node.name, node.emulation.value))
         config.write_text(boot, encoding="utf-8")
         config.chmod(0o600)
     profile = node.device.credential_profile

@@ -9,8 +9,13 @@ import pytest
 import yaml
 
 from automation.platforms import PLATFORMS
+from automation.render import kept_platform_configs
+from base.errors import LabUsageError
 from inventory.loader import load_inventory
 from inventory.models import EMULATED_PLATFORMS, Platform
+from lab.emulated import check_boot_configs
+from lab.paths import LabPaths
+from lab.plan import plan_lab
 from lab.vendors.server import EMULATIONS, NETMIKO_DEVICE_TYPES
 from tests.conftest import LAB_INVENTORY
 from tests.unit.inventory_copies import InventoryCopy, run_cli
@@ -98,3 +103,21 @@ def test_kept_devices_need_a_platform_override(tmp_path: Path) -> None:
     (error,) = errors
     assert error.startswith("inv/profile.yaml:")
     assert "profile.keep_platform: needs platform_override" in error
+
+
+def test_the_lab_plans_the_kept_devices_as_emulations_and_wants_their_configs(
+    tmp_path: Path,
+) -> None:
+    plan = plan_lab(load_inventory(MIXED))
+    assert {n.name: n.emulation for n in plan.nodes if n.emulation} == {
+        "dept1": Platform.huawei_vrp,
+        "vil2": Platform.hp_comware,
+    }
+    assert all(n.emulation is None for n in plan_lab(load_inventory(LAB_INVENTORY)).nodes)
+    configs = kept_platform_configs(load_inventory(MIXED))
+    assert sorted(configs) == ["dept1", "vil2"]
+    assert "sysname dept1" in configs["dept1"] and "<<secret:" in configs["dept1"]
+    paths = LabPaths(tmp_path)
+    check_boot_configs(plan, paths, configs)
+    with pytest.raises(LabUsageError, match="vil2: keeps platform hp_comware but no config"):
+        check_boot_configs(plan, paths, {"dept1": configs["dept1"]})
