@@ -12,7 +12,7 @@ from __future__ import annotations
 from .config import ConfigStyle
 from .device import Device
 from .shell import Display, VendorPlatform, VrpFamilyShell
-from .words import VRP_FAMILY_WORDS
+from .words import VRP_FAMILY_WORDS, abbreviate
 
 STYLE = ConfigStyle(
     global_indent=1,
@@ -114,10 +114,7 @@ _SHORT = {
 
 def short_name(name: str) -> str:
     """``GigabitEthernet1/0/1`` -> ``GE1/0/1``: how Comware's brief tables name ports."""
-    for long, short in _SHORT.items():
-        if name.startswith(long) and name[len(long) : len(long) + 1].isdigit():
-            return short + name[len(long) :]
-    return name
+    return abbreviate(name, _SHORT)
 
 
 def view_name(header: str) -> str:

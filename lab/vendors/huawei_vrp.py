@@ -13,7 +13,7 @@ import time
 from .config import ConfigStyle, RunningConfig
 from .device import Device
 from .shell import Display, VendorPlatform, VrpFamilyShell
-from .words import VRP_FAMILY_WORDS
+from .words import VRP_FAMILY_WORDS, abbreviate
 
 _STYLE_ARGS = {
     "view_prefixes": (
@@ -204,6 +204,31 @@ def _lldp_neighbor(shell: VrpFamilyShell, _: list[str]) -> str:
     return "\n".join(out)
 
 
+#: how VRP's brief tables shorten port names
+_SHORT = {
+    "GigabitEthernet": "GE",
+    "XGigabitEthernet": "XGE",
+    "Ethernet": "Eth",
+    "LoopBack": "Loop",
+}
+
+
+def _lldp_neighbor_brief(shell: VrpFamilyShell, _: list[str]) -> str:
+    """``display lldp neighbor brief`` (what napalm-huawei-vrp's ``get_lldp_neighbors`` reads),
+    in the layout its docstring records from a device."""
+    device = shell.device
+    rows = [f"{'Local Intf':<14}{'Neighbor Dev':<22}{'Neighbor Intf':<26}Exptime(s)"]
+    for port in device.ports:
+        if not device.interface_up(port.name)[0]:
+            continue
+        for nb in (n for n in device.neighbors if n.local_port == port.name):
+            local = abbreviate(port.name, _SHORT)
+            rows.append(f"{local:<14}{nb.system_name:<22}{nb.port_id:<26}104")
+    # a blank line before the prompt: the driver's pattern needs white space after the
+    # last row's Exptime (its docstring shows no table end; a blank line is an assumption)
+    return "\n".join(rows) + "\n "
+
+
 def _esn(shell: VrpFamilyShell, _: list[str]) -> str:
     return f"ESN of slot 0: {shell.device.model.esn}"
 
@@ -305,6 +330,7 @@ _DISPLAYS: dict[tuple[str, ...], Display] = {
     ("version",): _version,
     ("interface", "brief"): _interface_brief,
     ("lldp", "neighbor"): _lldp_neighbor,
+    ("lldp", "neighbor", "brief"): _lldp_neighbor_brief,
     ("esn",): _esn,
 }
 _VRP8_DISPLAYS: dict[tuple[str, ...], Display] = {

@@ -102,3 +102,12 @@ VRP_FAMILY_WORDS = frozenset(
         "name",
     ]
 )
+
+
+def abbreviate(name: str, table: dict[str, str]) -> str:
+    """A port's name as a platform's brief tables print it: ``GigabitEthernet1/0/1`` ->
+    ``GE1/0/1`` with ``table`` the platform's long-to-short prefixes."""
+    for long, short in table.items():
+        if name.startswith(long) and name[len(long) : len(long) + 1].isdigit():
+            return short + name[len(long) :]
+    return name

@@ -1,5 +1,5 @@
-"""The whole ``egovnet config`` lifecycle, the same tests on Huawei VRP5 and VRP8: the
-emulations of lab/vendors/ on loopback addresses, SSH on port 22 as in the lab.
+"""The whole ``egovnet config`` lifecycle, the same tests on Huawei VRP5, VRP8 and H3C
+Comware 7: the emulations of lab/vendors/ on loopback addresses, SSH on port 22 as in the lab.
 FRR passes the same steps in test_automation_config_cli.py, on real FRR devices.
 
 Per platform, one device and a one-device inventory, driven through the real command:
@@ -28,8 +28,8 @@ from lab.vendors.device import Port
 from lab.vendors.server import DeviceSpec, EmulatedDevice
 from tests.conftest import REPO, run_egovnet
 
-#: fakenos reads 10 ms per typed byte and Netmiko's huawei driver waits 2 s per config-mode
-#: check: about a minute per test on a quiet machine, several on a loaded one
+#: Netmiko's huawei driver waits 2 s per config-mode check: half a minute per test on a quiet
+#: machine, a few on a loaded one
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 RECORDED = REPO / "tests" / "golden" / "automation" / "recorded"
@@ -210,10 +210,7 @@ def _description(prefix: str) -> Callable[[str], str]:
     return lambda text: f"{prefix}description {text}"
 
 
-#: hp_comware is not here yet: a push of the recorded 8-port Comware config through Netmiko
-#: takes over the CLI's 300 s on a loaded machine (fakenos types 10 ms per byte); its
-#: session layer is covered by test_vendor_emulation.py
-PLATFORMS = ["huawei_vrp5", "huawei_vrp8"]
+PLATFORMS = ["huawei_vrp5", "huawei_vrp8", "hp_comware"]
 
 
 @pytest.fixture(scope="module", params=PLATFORMS)

@@ -1,7 +1,8 @@
 """``egovnet topology discover --via cli`` against the VRP and Comware emulations: SSH, the
 vendor's ``display lldp neighbor`` command, ntc-templates' TextFSM templates, and interface
 names compared across vendors (a Huawei device reports its neighbour's port as ``GE1/0/1``,
-the inventory says ``GigabitEthernet1/0/1``).
+the inventory says ``GigabitEthernet1/0/1``). ``--via napalm``: napalm-huawei-vrp's
+``get_lldp_neighbors`` (``display lldp neighbor brief``) on the VRP device.
 """
 
 from __future__ import annotations
@@ -92,10 +93,10 @@ def devices() -> Iterator[dict[str, EmulatedDevice]]:
         vrp.stop()
 
 
-def discover(inventory: Path) -> tuple[int, dict[str, Any]]:
+def discover(inventory: Path, via: str = "cli") -> tuple[int, dict[str, Any]]:
     env = {**os.environ, "EGOVNET_DISCOVER_PASSWORD": PASSWORD}
     done = run_egovnet(
-        "topology", "discover", "--via", "cli", "--inventory", str(inventory), "--json", env=env
+        "topology", "discover", "--via", via, "--inventory", str(inventory), "--json", env=env
     )
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
@@ -124,3 +125,47 @@ def test_discovery_reads_both_vendors_lldp_and_flags_a_moved_cable(
     assert report["counts"]["unexpected"] + report["counts"]["miswired"] >= 1, report
     flagged = json.dumps([report["unexpected"], report["links"]])
     assert "GigabitEthernet1/0/3" in flagged or "GE1/0/3" in flagged
+
+
+def test_a_slow_comware_device_still_shows_its_neighbour(
+    devices: dict[str, EmulatedDevice], tmp_path: Path
+) -> None:
+    # a device that answers each line 0.4 s late: Netmiko's prompt probing sends a second
+    # newline, and without echo checks (hp_comware's default) its late prompt ended the LLDP
+    # read with nothing, which reads as the link missing
+    for name, text in INVENTORY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    devices["vrp"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet0/0/1", "wj-town-xilian", "GE1/0/4", mgmt_address=CMW
+    )
+    devices["cmw"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet1/0/4", "wj-vil-xilian-02", "GigabitEthernet0/0/1", mgmt_address=VRP
+    )
+    devices["cmw"].device.answer_delay = 0.4
+    try:
+        code, report = discover(tmp_path)
+    finally:
+        devices["cmw"].device.answer_delay = 0.0
+    assert code == 0, report
+    (link,) = report["links"]
+    assert (link["link"], link["state"]) == ("xilian-xincun", "discovered")
+
+
+def test_napalm_reads_the_vrp_device_and_says_comware_has_no_driver(
+    devices: dict[str, EmulatedDevice], tmp_path: Path
+) -> None:
+    for name, text in INVENTORY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    devices["vrp"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet0/0/1", "wj-town-xilian", "GigabitEthernet1/0/4", mgmt_address=CMW
+    )
+    code, report = discover(tmp_path, via="napalm")
+    by_name = {d["device"]: d for d in report["devices"]}
+    vrp, cmw = by_name["wj-vil-xilian-02"], by_name["wj-town-xilian"]
+    assert (vrp["source"], vrp["ok"], vrp["neighbors"]) == ("napalm", True, 1)
+    # the brief table names the local port GE0/0/1: matched to the inventory's long name
+    (link,) = report["links"]
+    assert link["b"]["verdict"] == "confirmed"
+    assert link["b"]["seen"][0]["device"] == "wj-town-xilian"
+    assert (cmw["ok"], cmw["error"]) == (False, "wj-town-xilian: no NAPALM driver for hp_comware")
+    assert code == 1  # a device that could not be read is not a clean result

@@ -177,6 +177,11 @@ def netmiko_runner(inv: Inventory, access: LiveAccess) -> CommandRunner:
             "username": username,
             "password": password,
             "timeout": 20,
+            # wait for the command's echo before reading for the prompt: without it (Netmiko's
+            # hp_comware default) a late prompt from the login ends the read with nothing,
+            # and an empty neighbour table reads as every link missing. One short command
+            # per session, so Comware's wrapped echo of long lines does not matter here
+            "global_cmd_verify": True,
         }
         with ConnectHandler(**params) as conn:
             return str(conn.send_command(command, read_timeout=60))
