@@ -16,9 +16,10 @@ from typing import NamedTuple
 import jinja2
 
 from base.errors import AutomationError
+from inventory.catalog import Inventory
 from inventory.models import Platform
 
-from .intent import DeviceIntent
+from .intent import DeviceIntent, build_intents
 from .platforms import PlatformSpec, platform_spec
 from .secretref import reference
 
@@ -159,3 +160,12 @@ def _tidy(text: str) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def kept_platform_configs(inv: Inventory) -> dict[str, str]:
+    """The intended config of every device the profile keeps on its production platform
+    (``profile.keep_platform``), by name: what the lab boots their emulation from, so a diff
+    on a fresh mixed lab is empty. Secrets stay markers."""
+    renderer = Renderer()
+    kept = list(inv.profile.keep_platform)
+    return {i.name: renderer.render(i).text for i in build_intents(inv, kept)} if kept else {}

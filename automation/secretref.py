@@ -8,35 +8,20 @@ any resolved value back into its marker before text is logged or written.
 
 from __future__ import annotations
 
-import re
-
+from base.secretmarkers import MARKER, reference, referenced, substitute, unsubstitute
 from inventory.secrets import SecretStore
 
-MARKER = re.compile(r"<<secret:([A-Z_][A-Z0-9_]*)>>")
-
-
-def reference(env_name: str) -> str:
-    return f"<<secret:{env_name}>>"
-
-
-def referenced(text: str) -> list[str]:
-    """Names of every secret a rendered config refers to, in order, without repeats."""
-    return list(dict.fromkeys(MARKER.findall(text)))
+__all__ = ["MARKER", "mask", "prefix_before_secret", "reference", "referenced", "resolve"]
 
 
 def resolve(text: str, store: SecretStore) -> str:
     """Replace every marker with its value; a missing secret raises SecretMissingError."""
-    return MARKER.sub(lambda m: store.get(m.group(1)).reveal(), text)
+    return substitute(text, lambda name: store.get(name).reveal())
 
 
 def mask(text: str, store: SecretStore, names: list[str]) -> str:
     """Put markers back where values of ``names`` appear (for logs and change records)."""
-    for name in names:
-        if store.has(name):
-            value = store.get(name).reveal()
-            if value:
-                text = text.replace(value, reference(name))
-    return text
+    return unsubstitute(text, {n: store.get(n).reveal() for n in names if store.has(n)})
 
 
 def prefix_before_secret(line: str) -> str | None:

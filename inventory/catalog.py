@@ -126,8 +126,9 @@ class Inventory:
         return self.link_by_id[link_id]
 
     def platform(self, device: Device) -> Platform:
-        """The platform a device runs under this profile (the lab runs FRR on network devices)."""
-        if device.platform is Platform.linux:
+        """The platform a device runs under this profile (the lab runs FRR on network devices,
+        except those the profile's ``keep_platform`` names)."""
+        if device.platform is Platform.linux or device.name in self._kept:
             return device.platform
         return self.profile.platform_override or device.platform
 
@@ -152,6 +153,10 @@ class Inventory:
         return list(self._uplinks_by_site.get(site_id, ()))
 
     # --- indexes behind the lookups (built once: a city has thousands of each) ---------
+    @cached_property
+    def _kept(self) -> frozenset[str]:
+        return frozenset(self.profile.keep_platform)
+
     @cached_property
     def _devices_by_site(self) -> dict[str, list[Device]]:
         return _group(self.devices, lambda d: d.site)

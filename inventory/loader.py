@@ -254,9 +254,10 @@ def _assemble(root: Path, parsed: Parsed, errors: list[InventoryError]) -> Inven
             errors.append(InventoryError(where, "no policy section found"))
     profile = Profile(name=root.name if root.is_dir() else root.stem)
     if "profile" in parsed.singles:
-        profile_model = parsed.singles["profile"][0]
+        profile_model, located, path = parsed.singles["profile"]
         assert isinstance(profile_model, Profile)
         profile = profile_model
+        sources[("profile", "profile")] = (located, path)
     monitoring = Monitoring()
     if "monitoring" in parsed.singles:
         monitoring_model, located, path = parsed.singles["monitoring"]

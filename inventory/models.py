@@ -69,6 +69,11 @@ class Platform(StrEnum):
     linux = "linux"  # servers: hardened by Ansible, not configured by automation/
 
 
+#: Platforms the lab can run as an emulated device (lab/vendors/; a unit test keeps the two
+#: in step): the only ones a profile's ``keep_platform`` may name.
+EMULATED_PLATFORMS = (Platform.huawei_vrp, Platform.hp_comware)
+
+
 class Plane(StrEnum):
     A = "A"
     B = "B"
@@ -332,6 +337,13 @@ class Profile(Strict):
     name: Slug
     description: str | None = None
     platform_override: Platform | None = None
+    keep_platform: list[Slug] = Field(
+        default_factory=list,
+        description=(
+            "devices that keep their production platform under platform_override (the lab"
+            " answers their management address with its vendor emulation)"
+        ),
+    )
     lab_endpoints: list[str] = Field(
         default_factory=list,
         description=(

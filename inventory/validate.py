@@ -13,7 +13,7 @@ from base.errors import InventoryError
 from . import address_checks, site_checks
 from .catalog import Inventory
 from .checking import Check, Unvalidated, err
-from .models import LinkEnd, Role
+from .models import EMULATED_PLATFORMS, LinkEnd, Role
 from .monitoring import receiver_problems
 
 
@@ -31,6 +31,7 @@ def cross_check(inv: Inventory, skip: Unvalidated | None = None) -> list[Invento
         site_checks.tiers_have_policy,
         site_checks.dual_homing,
         _profiles,
+        _kept_platforms,
         _systems,
         _receivers,
     )
@@ -186,6 +187,40 @@ def _profiles(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
                     )
         elif prof.community_env is None:
             yield err(inv, "snmp_profile", prof.name, "community_env", msg="required for v2c")
+
+
+def _kept_platforms(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:
+    """``profile.keep_platform``: access-side devices the lab can emulate, under an override."""
+    kept = inv.profile.keep_platform
+    if kept and inv.profile.platform_override is None:
+        yield err(
+            inv,
+            "profile",
+            "profile",
+            "keep_platform",
+            msg="needs platform_override: without it every device keeps its platform already",
+        )
+        return
+    emulated = ", ".join(p.value for p in EMULATED_PLATFORMS)
+    seen: set[str] = set()
+    for index, name in enumerate(kept):
+        dev = inv.device_by_name.get(name)
+        problem = None
+        if name in seen:
+            problem = f"{name!r} is listed twice"
+        elif dev is None:
+            if skip.has("device", name):
+                continue
+            problem = f"unknown device {name!r}"
+        elif dev.platform not in EMULATED_PLATFORMS:
+            problem = (
+                f"{name} runs {dev.platform.value}, which the lab cannot emulate (only {emulated})"
+            )
+        elif dev.role is Role.core:
+            problem = f"{name} is a core device: the lab keeps the core on FRR"
+        seen.add(name)
+        if problem:
+            yield err(inv, "profile", "profile", "keep_platform", index, msg=problem)
 
 
 def _systems(inv: Inventory, skip: Unvalidated) -> Iterator[InventoryError]:

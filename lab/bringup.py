@@ -16,14 +16,14 @@ import pwd
 import socket
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from base.errors import LabError, LabUsageError
 from inventory.catalog import Inventory
 
-from . import frr, lldp, names, netdev, procs, servers, shell, snmpcheck, snmpd, sshd
+from . import emulated, frr, lldp, names, netdev, procs, servers, shell, snmpcheck, snmpd, sshd
 from .credentials import LabCredentials, generate_secret, lab_credentials
 from .paths import LabPaths
 from .plan import LabPlan, Node, plan_lab
@@ -55,6 +55,8 @@ class Context:
     creds: LabCredentials
     trap_sink: TrapSink | None
     users: list[sshd.LabUser]
+    #: boot configs of emulated devices that have none yet (see :mod:`lab.emulated`)
+    vendor_configs: Mapping[str, str] = field(default_factory=dict)
 
 
 def up(
@@ -67,13 +69,18 @@ def up(
     progress: Progress | None = None,
     keep_on_failure: bool = False,
     tool_path: str | None = None,
+    vendor_configs: Mapping[str, str] | None = None,
 ) -> LabState:
     """Bring the lab up (or repair it); return its state. Raises LabUsageError (exit 2)
-    before touching anything when the machine or the inventory cannot do it."""
+    before touching anything when the machine or the inventory cannot do it.
+
+    ``vendor_configs``: by device name, the config each emulated device (the profile's
+    ``keep_platform``) boots the first time: automation's rendering for its platform."""
     say = progress or (lambda _msg: None)
     state_dir = state_dir.resolve()
     preflight(state_dir, tool_path)
     plan = plan_lab(inventory)
+    emulated.check_boot_configs(plan, LabPaths(state_dir), vendor_configs or {})
     started = time.monotonic()
     with machine_lock():
         previous = load_state(state_dir)
@@ -108,6 +115,7 @@ def up(
                 creds,
                 trap_sink,
                 sshd.lab_users(accounts, home_root="/home"),
+                dict(vendor_configs or {}),
             )
             _build(ctx, state, say, deadline=started + timeout)
         except BaseException:
@@ -292,6 +300,7 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
             iquery_key=_stable_iquery_key(paths, node, iquery_key),
             access_file=paths.snmpd_access(node.name),
             agentx_socket=paths.agentx_socket(node.name),
+            extra=emulated.snmpd_lines(node, paths),
         )
         if _write(paths.snmpd_conf(node.name), text, 0o600):
             changed.add((node.name, "snmpd"))
@@ -303,6 +312,13 @@ def _write_files(ctx: Context) -> set[tuple[str, str]]:
         for path in (paths.snmpd_conf(node.name), access, snmpd_log):
             os.chown(path, *snmpd_owner)
         access.chmod(0o600)
+        if node.emulation is not None:  # the emulation answers SSH, not sshd
+            boot = ctx.vendor_configs.get(node.name)
+            if emulated.write_files(inv, plan, node, paths, creds=ctx.creds, boot=boot):
+                changed.add((node.name, emulated.DAEMON))
+            if _write(paths.lldpd_conf(node.name), lldp.render(node), 0o644):
+                changed.add((node.name, "lldpd"))
+            return
         key = sshd.host_key(paths.host_key(node.name))
         agent = sshd.agent_command(
             node,
@@ -379,16 +395,15 @@ def _start_daemons(
             _prepare_server(ctx, node)
     # zebra first: the other FRR daemons retry a missing zebra socket only after 10 s.
     first = [w for w in wanted if w[1] == "zebra"]
-    started = shell.parallel(
-        lambda w: procs.spawn(w[0].name, w[1], w[2], paths.log(w[0].name, w[1])), first, workers=8
-    )
+
+    def spawn(w: tuple[Node, str, list[str]]) -> DaemonRecord:
+        env = emulated.env(ctx.creds) if w[1] == emulated.DAEMON else None
+        return procs.spawn(w[0].name, w[1], w[2], paths.log(w[0].name, w[1]), env)
+
+    started = shell.parallel(spawn, first, workers=8)
     state.processes = keep + started
     _wait_for_sockets([frr.zserv_socket(paths.frr_run(n.name)) for n, _, _ in first], deadline)
-    started += shell.parallel(
-        lambda w: procs.spawn(w[0].name, w[1], w[2], paths.log(w[0].name, w[1])),
-        [w for w in wanted if w[1] != "zebra"],
-        workers=8,
-    )
+    started += shell.parallel(spawn, [w for w in wanted if w[1] != "zebra"], workers=8)
     state.processes = keep + started
     return to_boot
 
@@ -419,9 +434,12 @@ def _daemon_argvs(ctx: Context, node: Node) -> dict[str, list[str]]:
         pidfile=paths.snmpd_pid(node.name),
         run_as=(ctx.users[0].uid, grp.getgrnam("frrvty").gr_gid),
     )
-    out["sshd"] = sshd.device_argv(
-        node, paths.accounts, paths.sshd_conf(node.name), paths.log(node.name, "sshd-auth")
-    )
+    if node.emulation is not None:
+        out[emulated.DAEMON] = emulated.argv(node, paths)
+    else:
+        out["sshd"] = sshd.device_argv(
+            node, paths.accounts, paths.sshd_conf(node.name), paths.log(node.name, "sshd-auth")
+        )
     out["lldpd"] = lldp.argv(
         node,
         paths.lldpd_conf(node.name),
@@ -507,7 +525,7 @@ def _wait_ready(
         ok = shell.parallel(lambda n: _ospf_full(ctx, by_name[n], faulted_links), names_)
         pending_ospf -= {n for n, good in zip(names_, ok, strict=True) if good}
         names_ = sorted(pending_ssh)
-        ok = shell.parallel(lambda n: _tcp_open(str(by_name[n].mgmt.ip), 22), names_)
+        ok = shell.parallel(lambda n: _ssh_ready(state, by_name[n]), names_)
         pending_ssh -= {n for n, good in zip(names_, ok, strict=True) if good}
         names_ = sorted(pending_snmp)
         ok = shell.parallel(lambda n: _snmp_ok(ctx, by_name[n]), names_)
@@ -535,6 +553,13 @@ def _ospf_full(ctx: Context, node: Node, faulted_links: frozenset[str] = frozens
     neighbors = frr.ospf_neighbors(ctx.paths.frr_run(node.name))
     full = {n.interface for n in neighbors if n.full}
     return all(p.ifname in full for p in node.ports if p.link_id not in faulted_links)
+
+
+def _ssh_ready(state: LabState, node: Node) -> bool:
+    if node.emulation is None:
+        return _tcp_open(str(node.mgmt.ip), 22)
+    pids = [p.pid for p in state.processes_of(node.name) if p.daemon == emulated.DAEMON]
+    return bool(pids) and emulated.answers_ssh(pids[0])
 
 
 def _tcp_open(host: str, port: int) -> bool:

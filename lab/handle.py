@@ -29,6 +29,7 @@ from .snmpd import TrapSink
 from .state import LabState, LinkFaultMode, load_state
 from .status import LabStatus, status
 from .traffic import TrafficResult, traffic
+from .vendors.server import NETMIKO_DEVICE_TYPES
 
 _PING = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
 
@@ -178,12 +179,14 @@ class LabHandle:
 
     # --- connection parameters for the other layers ------------------------------------
     def netmiko_params(self, device: str) -> dict[str, Any]:
-        """Keyword arguments for ``netmiko.ConnectHandler`` to a lab device."""
+        """Keyword arguments for ``netmiko.ConnectHandler`` to a lab device (its vendor's
+        driver where the emulation answers, else ``cisco_ios`` for vtysh)."""
         dev = self.inventory.device(device)
         assert dev.credential_profile is not None
         account = self.credentials.accounts[dev.credential_profile]
+        emulation = self._static.node(device).emulation
         return {
-            "device_type": "cisco_ios",
+            "device_type": NETMIKO_DEVICE_TYPES[emulation.value] if emulation else "cisco_ios",
             "host": self.mgmt_address(device),
             "username": account.username,
             "password": account.password,

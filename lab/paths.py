@@ -93,6 +93,11 @@ class LabPaths:
         """snmpd's AgentX master socket: lldpd serves LLDP-MIB through it."""
         return self.device(name) / "agentx.socket"
 
+    def vendor(self, name: str) -> Path:
+        """An emulated device's files: ``config.cfg`` (what it boots, secrets as markers),
+        ``spec.json`` (the daemon's arguments), ``health.json`` (what its snmpd reports)."""
+        return self.device(name) / "vendor"
+
     def server(self, name: str) -> Path:
         return self.servers / name
 

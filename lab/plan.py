@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from base.errors import InventoryError, InventoryErrors
 from inventory.catalog import Inventory
-from inventory.models import Device, Link, LinkKind, Role
+from inventory.models import Device, Link, LinkKind, Platform, Role
 
 from . import names
 
@@ -86,6 +86,9 @@ class Node:
     lan_fabric_ifname: str | None
     snmp_engine_id: str
     device: Device = field(repr=False)
+    #: the vendor platform whose emulation answers the management address (the profile's
+    #: ``keep_platform``), or None: sshd and the FRR device agent answer there
+    emulation: Platform | None = None
 
     @property
     def is_server(self) -> bool:
@@ -235,6 +238,7 @@ def plan_lab(inv: Inventory) -> LabPlan:
                 lan_fabric_ifname=names.lan_switch_port(dev.name) if lan_entry else None,
                 snmp_engine_id=snmp_engine_id(dev.name),
                 device=dev,
+                emulation=dev.platform if dev.name in inv.profile.keep_platform else None,
             )
         )
     _check_unique_names(inv, err)

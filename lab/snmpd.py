@@ -75,9 +75,12 @@ def render(
     iquery_key: str,
     access_file: Path,
     agentx_socket: Path | None = None,
+    extra: list[str] | None = None,
 ) -> str:
+    """The device's snmpd.conf; ``extra``: more lines (an emulated device's health MIBs)."""
     dev = node.device
     production = " ".join(x for x in (dev.platform.value, dev.model or "") if x)
+    runs = f"{dev.platform.value} emulation, FRR routing" if node.emulation else "FRR on Linux"
     lines = [
         f"# egovnet lab: snmpd of {node.name} (generated; lab-only keys, mode 0600)",
         f"agentAddress udp:{node.mgmt.ip}:161",
@@ -85,8 +88,7 @@ def render(
         f"sysName {node.name}",
         f"sysLocation {location}",
         "sysContact egovnet NOC",
-        f"sysDescr egovnet lab {node.role.value} {node.name}: FRR on Linux"
-        f" (production {production})",
+        f"sysDescr egovnet lab {node.role.value} {node.name}: {runs} (production {production})",
         "sysServices 78",
         "dontLogTCPWrappersConnects yes",
         f'createUser {user.user} {AUTH_TOKENS[user.auth_protocol]} "{user.auth_key}" '
@@ -97,6 +99,7 @@ def render(
         lines += ["master agentx", f"agentXSocket unix:{agentx_socket}", "agentXPerms 0600 0700"]
     # v1/v2c lives in the access file (render_access), which the device agent rewrites
     lines.append(f"includeFile {access_file}")
+    lines += extra or []
     if trap_sink is not None:
         oids = " ".join(
             f"-o {oid}" for oid in (IF_INDEX, IF_ADMIN_STATUS, IF_OPER_STATUS, IF_NAME, IF_DESCR)

@@ -16,6 +16,8 @@ class NodeStatus:
     device: str
     namespace: str
     kind: str
+    #: what answers on the management address: frr, linux, or an emulated vendor platform
+    platform: str
     namespace_present: bool
     daemons_alive: int
     daemons_total: int
@@ -81,9 +83,20 @@ def _node_status(lab: RunningLab, name: str, namespaces: set[str]) -> NodeStatus
     if name in lab.state.faults.devices:
         faults.insert(0, "device down")
     present = node.namespace in namespaces
+    platform = lab.inventory.platform(node.device).value
     if node.is_server:
         return NodeStatus(
-            name, node.namespace, "server", present, alive, expected, None, None, None, faults
+            name,
+            node.namespace,
+            "server",
+            platform,
+            present,
+            alive,
+            expected,
+            None,
+            None,
+            None,
+            faults,
         )
     full = None
     if alive:
@@ -94,6 +107,7 @@ def _node_status(lab: RunningLab, name: str, namespaces: set[str]) -> NodeStatus
         name,
         node.namespace,
         "device",
+        platform,
         present,
         alive,
         expected,

@@ -31,7 +31,9 @@ InventoryOpt = Annotated[
 ]
 ProfileOpt = Annotated[
     str | None,
-    typer.Option("--profile", "-p", help="A shipped inventory profile: district or lab."),
+    typer.Option(
+        "--profile", "-p", help="A shipped inventory profile: district, lab or lab-mixed."
+    ),
 ]
 StateDirOpt = Annotated[
     Path | None,

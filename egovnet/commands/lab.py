@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import lab
+from automation.render import kept_platform_configs
 from base.errors import LabUsageError
 from egovnet.commands.common import (
     InventoryArg,
@@ -99,6 +100,14 @@ def up(  # noqa: PLR0917 - typer options
     keep_on_failure: Annotated[
         bool, typer.Option(help="Leave a half-built lab in place to debug it.")
     ] = False,
+    mixed: Annotated[
+        bool,
+        typer.Option(
+            "--mixed",
+            help="The mixed lab (profile lab-mixed): dept1 answers as Huawei VRP, vil2 as H3C "
+            "Comware (emulated), FRR still routes.",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Build the lab from the inventory (default profile: lab), or repair it if it is up.
@@ -106,10 +115,12 @@ def up(  # noqa: PLR0917 - typer options
     Example: sudo egovnet lab up --profile lab --trap-sink 172.31.255.254:1162
     """
     named = path or inventory
+    if mixed and (named or profile):
+        raise typer.BadParameter("--mixed is the profile lab-mixed: name no other inventory")
     s = settings(
         path,
         inventory=inventory,
-        profile=profile or (None if named else "lab"),
+        profile="lab-mixed" if mixed else profile or (None if named else "lab"),
         state_dir=state_dir,
     )
     inv = s.load_inventory()
@@ -128,6 +139,7 @@ def up(  # noqa: PLR0917 - typer options
             timeout=timeout,
             progress=step,
             keep_on_failure=keep_on_failure,
+            vendor_configs=kept_platform_configs(inv),
         )
     if json_out:
         print_json(state)
@@ -212,7 +224,7 @@ def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
                 mib=f"{(st.memory_bytes or 0) / 2**20:.0f}",
             )
         )
-        for col in ("device", "namespace", "daemons", "ospf_full", "snmp", "faults"):
+        for col in ("device", "platform", "namespace", "daemons", "ospf_full", "snmp", "faults"):
             table.add_column(heading(col))
         for n in st.nodes:
             daemons = f"{n.daemons_alive}/{n.daemons_total}"
@@ -225,6 +237,7 @@ def status(state_dir: StateDirOpt = None, json_out: JsonOpt = False) -> None:
             color = "green" if n.healthy else "red"
             table.add_row(
                 f"[{color}]{n.device}[/{color}]",
+                n.platform,
                 n.namespace,
                 daemons,
                 ospf,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .config import RunningConfig
@@ -103,6 +104,9 @@ class Device:
         self.refuse: tuple[str, ...] = ()
         #: first words of the commands in the config it started with: accepted when typed
         self.known_words = frozenset(_first_words(running))
+        #: called with the saved config after each plain ``save`` (the lab keeps it on disk,
+        #: so a device started again boots what was saved, as a device does)
+        self.on_save: Callable[[str], None] | None = None
 
     @property
     def sysname(self) -> str:
@@ -141,6 +145,8 @@ class Device:
                 self.files[name] = text
             else:
                 self.saved = text
+                if self.on_save is not None:
+                    self.on_save(text)
 
     def interface_up(self, name: str) -> tuple[bool, bool]:
         """(link, protocol) of an interface: a shut port is down, a loopback always up."""

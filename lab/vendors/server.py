@@ -31,6 +31,14 @@ EMULATIONS: dict[str, Callable[[], VendorPlatform]] = {
     "hp_comware": comware_platform,
 }
 
+#: the Netmiko driver that talks to each emulation (automation's platform map says the same
+#: for the platforms it configures; tests/unit/test_inventory_keep_platform.py keeps them equal)
+NETMIKO_DEVICE_TYPES: dict[str, str] = {
+    "huawei_vrp": "huawei",
+    "huawei_vrp8": "huawei",
+    "hp_comware": "hp_comware",
+}
+
 DEFAULT_MODELS: dict[str, DeviceModel] = {
     "huawei_vrp": DeviceModel("S5735-L24T4X-A1", "5.170", "V200R021C00SPC100"),
     "huawei_vrp8": DeviceModel("CE6881-48S6CQ", "8.180", "V200R005C10SPC800"),
@@ -103,7 +111,7 @@ class EmulatedDevice:
         # fakenos binds in start() but listens in a thread started there: wait for it
         # (a probe connection would make the server log a failed SSH handshake)
         deadline = time.monotonic() + timeout
-        while not _listening(self.port):
+        while not listening(self.port):
             if time.monotonic() > deadline:
                 self.stop()
                 raise TimeoutError(f"emulated device not listening on port {self.port}")
@@ -133,10 +141,11 @@ def free_port(address: str) -> int:
         return int(sock.getsockname()[1])
 
 
-def _listening(port: int) -> bool:
-    """Whether a TCP socket listens on ``port`` (Linux: /proc/net/tcp, state 0A)."""
+def listening(port: int, table_path: str = "/proc/net/tcp") -> bool:
+    """Whether a TCP socket listens on ``port`` (Linux: /proc/net/tcp, state 0A), in this
+    process's network namespace or, with ``/proc/<pid>/net/tcp``, in that process's."""
     wanted = f":{port:04X}"
-    with open("/proc/net/tcp", encoding="ascii") as table:
+    with open(table_path, encoding="ascii") as table:
         for row in table.readlines()[1:]:
             fields = row.split()
             if fields[1].endswith(wanted) and fields[3] == "0A":

@@ -6,6 +6,11 @@ brings the lab profile up in a fresh state directory, yields a :class:`lab.LabHa
 and always takes it down at the end, even when tests fail. Tests that cut links or power
 devices off restore them in their own teardown.
 
+``lab_machine`` (session-scoped, under ``lab``) is the machine's one lab slot: the session
+lock and the sweep. A module that needs another lab (test_mixed_lab.py) takes the session
+lab down if it is up, brings its own up and down (:func:`new_state_dir`, :func:`take_down`),
+and brings the session lab back.
+
 ``EGOVNET_LAB_KEEP_STATE=1`` keeps the state directory (configs, daemon logs) afterwards.
 Not root: every lab test is skipped. Root but a Debian package missing: the tests fail,
 naming the package.
@@ -56,8 +61,15 @@ def _require_machine() -> None:
         pytest.fail(f"lab tests run as root but need Debian packages: {pkgs} (make setup)")
 
 
+class LabMachine:
+    """This machine's one lab slot, held for the session: the session lab, when one is up."""
+
+    session_lab: SessionLab | None = None
+
+
 @pytest.fixture(scope="session")
-def lab() -> Iterator[SessionLab]:
+def lab_machine() -> Iterator[LabMachine]:
+    """The session lock and a clean machine (a crashed earlier run's lab swept away)."""
     _require_machine()
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     with open(SESSION_LOCK, "a+") as lock:
@@ -76,25 +88,43 @@ def lab() -> Iterator[SessionLab]:
                 f"\nremoved a leftover lab: {leftover.namespaces} namespaces, "
                 f"{leftover.processes} processes, {leftover.links} links"
             )
-        state_dir = Path(tempfile.mkdtemp(prefix="egovnet-lab-", dir="/tmp"))
-        state_dir.chmod(0o755)  # the lab's daemons (user frr) must reach their files
-        try:
-            started = time.monotonic()
-            state = lab_api.up(load_inventory(LAB_INVENTORY), state_dir)
-            handle = SessionLab(state_dir)
-            handle.first_up_wall_seconds = time.monotonic() - started
-            handle.first_up_seconds = state.up_seconds or 0.0
-            print(
-                f"\nlab up in {state.up_seconds:.1f}s, "
-                f"{(state.memory_bytes or 0) / 2**20:.0f} MiB ({state_dir})"
-            )
-            yield handle
-        finally:
-            report = lab_api.down(state_dir, check=False)
-            if not report.clean:
-                lab_api.sweep()
-            if os.environ.get("EGOVNET_LAB_KEEP_STATE"):
-                print(f"\nlab state and logs kept in {state_dir}")
-            else:
-                shutil.rmtree(state_dir, ignore_errors=True)
-            assert report.clean, f"lab down left: {report.leftovers}"
+        yield LabMachine()
+
+
+def new_state_dir() -> Path:
+    state_dir = Path(tempfile.mkdtemp(prefix="egovnet-lab-", dir="/tmp"))
+    state_dir.chmod(0o755)  # the lab's daemons (user frr) must reach their files
+    return state_dir
+
+
+def take_down(state_dir: Path) -> None:
+    """``down``, sweep if anything is left, remove the state dir (unless asked to keep it);
+    fail naming what ``down`` left."""
+    report = lab_api.down(state_dir, check=False)
+    if not report.clean:
+        lab_api.sweep()
+    if os.environ.get("EGOVNET_LAB_KEEP_STATE"):
+        print(f"\nlab state and logs kept in {state_dir}")
+    else:
+        shutil.rmtree(state_dir, ignore_errors=True)
+    assert report.clean, f"lab down left: {report.leftovers}"
+
+
+@pytest.fixture(scope="session")
+def lab(lab_machine: LabMachine) -> Iterator[SessionLab]:
+    state_dir = new_state_dir()
+    try:
+        started = time.monotonic()
+        state = lab_api.up(load_inventory(LAB_INVENTORY), state_dir)
+        handle = SessionLab(state_dir)
+        handle.first_up_wall_seconds = time.monotonic() - started
+        handle.first_up_seconds = state.up_seconds or 0.0
+        print(
+            f"\nlab up in {state.up_seconds:.1f}s, "
+            f"{(state.memory_bytes or 0) / 2**20:.0f} MiB ({state_dir})"
+        )
+        lab_machine.session_lab = handle
+        yield handle
+    finally:
+        lab_machine.session_lab = None
+        take_down(state_dir)

@@ -337,7 +337,7 @@ def test_lab_status_table(headings: Headings, monkeypatch: pytest.MonkeyPatch) -
     import lab
     from lab.status import LabStatus, NodeStatus
 
-    node = NodeStatus("town1", "eg-town1", "device", True, 6, 6, 1, 2, None, ["link-down"])
+    node = NodeStatus("town1", "eg-town1", "device", "frr", True, 6, 6, 1, 2, None, ["link-down"])
     st = LabStatus("/tmp/x", "up", "lab", 12.5, 300 * 2**20, None, nodes=[node])
     monkeypatch.setattr(lab, "status", lambda _state_dir: st)
     out = zh("lab", "status", code=1)

@@ -1,0 +1,212 @@
+"""The mixed lab (``egovnet lab up --mixed``, profile lab-mixed): dept1 answers as a Huawei VRP
+device and vil2 as an H3C Comware device through lab/vendors/' emulations, FRR still routes in
+their namespaces, and ``egovnet config`` drives them like the devices they stand for.
+
+The module brings its own lab up through the real command (one lab at a time: the session's
+default lab, if a test before this one started it, is taken down and brought back after).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from netmiko import ConnectHandler
+
+import lab as lab_api
+from base.procs import alive
+from lab.handle import LabHandle
+from tests.conftest import LAB_INVENTORY, run_egovnet
+from tests.integration.exporter_process import samples, start_exporter, stop
+from tests.lab.conftest import LabMachine, new_state_dir, take_down
+
+pytestmark = [pytest.mark.lab, pytest.mark.slow]
+
+MIXED_INVENTORY = LAB_INVENTORY.parent / "lab-mixed"
+EMULATED = {"dept1": "huawei_vrp", "vil2": "hp_comware"}
+#: the circuit ids the changed inventory gives the two devices' uplinks (their descriptions)
+RENAMED = {"SGWJ-DX-2001": "SGWJ-DX-2001-MOVED", "SGWJ-DX-1102": "SGWJ-DX-1102-MOVED"}
+
+
+@pytest.fixture(scope="module")
+def mixed(lab_machine: LabMachine) -> Iterator[LabHandle]:
+    session = lab_machine.session_lab
+    if session is not None:
+        lab_api.down(session.state_dir)
+    state_dir = new_state_dir()
+    try:
+        done = run_egovnet("lab", "up", "--mixed", "--state-dir", str(state_dir), "--json")
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        yield LabHandle(state_dir)
+    finally:
+        take_down(state_dir)
+        if session is not None:
+            session.ensure_up()
+
+
+def config(mixed: LabHandle, *args: str, inventory: Path = MIXED_INVENTORY) -> dict[str, Any]:
+    done = run_egovnet(
+        "config",
+        *args,
+        *EMULATED,
+        "--inventory",
+        str(inventory),
+        "--state-dir",
+        str(mixed.state_dir),
+        "--json",
+        env={**mixed.env, "EGOVNET_USER": "lab-tester"},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report: dict[str, Any] = json.loads(done.stdout)
+    return {d["device"]: d for d in report["devices"]}
+
+
+def running_config(mixed: LabHandle, device: str) -> str:
+    """The device's running config as an engineer reads it over SSH."""
+    conn = ConnectHandler(**mixed.netmiko_params(device))
+    try:
+        return str(conn.send_command("display current-configuration", read_timeout=30))
+    finally:
+        conn.disconnect()
+
+
+def ssh_version(address: str) -> str:
+    with socket.create_connection((address, 22), timeout=5) as sock:
+        return sock.recv(256).decode("ascii", "replace").strip()
+
+
+def test_status_shows_each_devices_platform(mixed: LabHandle) -> None:
+    done = run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir), "--json")
+    assert done.returncode == 0, done.stdout[-3000:]
+    nodes = {n["device"]: n for n in json.loads(done.stdout)["nodes"]}
+    assert {name: n["platform"] for name, n in nodes.items() if name in EMULATED} == EMULATED
+    assert {n["platform"] for name, n in nodes.items() if name not in EMULATED} == {
+        "frr",
+        "linux",
+    }
+    for name in EMULATED:  # routing stays FRR's: every adjacency Full, snmpd answers
+        assert nodes[name]["ospf_full"] == nodes[name]["ospf_expected"] > 0
+        assert nodes[name]["snmp_sys_name"] == name
+    table = run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir)).stdout
+    assert "huawei_vrp" in table and "hp_comware" in table
+
+
+def test_the_emulation_answers_ssh_where_frr_devices_run_openssh(mixed: LabHandle) -> None:
+    assert "OpenSSH" in ssh_version(mixed.mgmt_address("town1"))
+    for device in EMULATED:
+        assert "OpenSSH" not in ssh_version(mixed.mgmt_address(device))
+    assert "sysname dept1" in running_config(mixed, "dept1")
+
+
+def test_a_fresh_mixed_lab_has_no_diff(mixed: LabHandle) -> None:
+    report = config(mixed, "diff")
+    assert {d: r["platform"] for d, r in report.items()} == EMULATED
+    assert {d: r["status"] for d, r in report.items()} == dict.fromkeys(EMULATED, "unchanged")
+
+
+def test_topology_discover_reads_the_emulations_beside_lldpd(mixed: LabHandle) -> None:
+    """``--via auto``: lldpcli on the FRR devices, ``display lldp neighbor`` over SSH on the
+    two emulations; the inventory's 16 links are all found either way."""
+    done = run_egovnet(
+        "topology",
+        "discover",
+        "--inventory",
+        str(MIXED_INVENTORY),
+        "--state-dir",
+        str(mixed.state_dir),
+        "--json",
+        env={**mixed.env, "EGOVNET_USER": "lab-tester"},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert report["clean"] and report["counts"] == {"missing": 0, "miswired": 0, "unexpected": 0}
+    read = {d["device"]: d for d in report["devices"]}
+    for device in EMULATED:
+        assert read[device]["ok"] and read[device]["neighbors"] > 0
+
+
+def test_a_pushed_description_lands_in_the_emulation(mixed: LabHandle, tmp_path: Path) -> None:
+    changed = tmp_path / "inventory"
+    shutil.copytree(MIXED_INVENTORY, changed)  # the links' targets, as files
+    links = changed / "links.yaml"
+    text = links.read_text(encoding="utf-8")
+    for old, new in RENAMED.items():
+        text = text.replace(f"circuit_id: {old},", f"circuit_id: {new},")
+    links.write_text(text, encoding="utf-8")
+
+    before = config(mixed, "diff", inventory=changed)
+    for device in EMULATED:
+        assert before[device]["status"] == "would-change"
+        assert "description" in before[device]["diff"]
+    pushed = config(mixed, "push", "--commit", inventory=changed)
+    assert {d: r["status"] for d, r in pushed.items()} == dict.fromkeys(EMULATED, "committed")
+    assert "SGWJ-DX-2001-MOVED" in running_config(mixed, "dept1")
+    assert "SGWJ-DX-1102-MOVED" in running_config(mixed, "vil2")
+    after = config(mixed, "diff", inventory=changed)
+    assert {d: r["status"] for d, r in after.items()} == dict.fromkeys(EMULATED, "unchanged")
+    # the push saved the config: the emulation's boot file has it, secrets still markers
+    boot = mixed.state_dir / "lab" / "devices" / "dept1" / "vendor" / "config.cfg"
+    saved = boot.read_text(encoding="utf-8")
+    assert "SGWJ-DX-2001-MOVED" in saved and "<<secret:" in saved
+    assert not any(value in saved for value in mixed.env.values())
+
+
+def test_up_again_leaves_the_running_emulations_alone(mixed: LabHandle) -> None:
+    def vendor_pids() -> dict[str, int]:
+        state = lab_api.load_state(mixed.state_dir)
+        assert state is not None
+        return {p.node: p.pid for p in state.processes if p.daemon == "vendor"}
+
+    before = vendor_pids()
+    done = run_egovnet("lab", "up", "--mixed", "--state-dir", str(mixed.state_dir), "--json")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert vendor_pids() == before
+    assert sorted(before) == sorted(EMULATED)
+
+
+def test_a_power_cycle_boots_what_the_device_saved(mixed: LabHandle) -> None:
+    """After the push above (which saved), the emulation starts again from its saved config;
+    FRR comes back with its adjacencies, as on every lab device."""
+    for verb in ("device-down", "device-up"):
+        done = run_egovnet("lab", "fault", verb, "dept1", "--state-dir", str(mixed.state_dir))
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "SGWJ-DX-2001-MOVED" in running_config(mixed, "dept1")
+    neighbors = mixed.ospf_neighbors("dept1")
+    assert len(neighbors) == 2 and all(n.full for n in neighbors)
+
+
+def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
+    mixed: LabHandle, tmp_path: Path
+) -> None:
+    (tmp_path / "exporter.yml").write_text(
+        f"inventory: {MIXED_INVENTORY}\n"
+        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
+        f"state_dir: {mixed.state_dir}\n",
+        encoding="utf-8",
+    )
+    running = start_exporter(tmp_path)
+    try:
+        for device in [*EMULATED, "town1"]:
+            status, body = running.get(f"/snmp?target={device}")
+            assert status == 200, (device, body)
+            health = [v for labels, v in samples(body, "egovnet_device_health_up")]
+            cpu = [v for labels, v in samples(body, "egovnet_device_cpu_ratio")]
+            if device in EMULATED:
+                assert health == [1] and cpu and all(0 < v < 1 for v in cpu), device
+            else:  # an FRR device has no vendor health
+                assert health == [] and cpu == []
+    finally:
+        stop(running)
+
+
+def test_down_leaves_nothing_running(mixed: LabHandle) -> None:
+    daemons = [p for p in mixed.state.processes if p.daemon == "vendor"]
+    assert sorted(p.node for p in daemons) == sorted(EMULATED)
+    report = lab_api.down(mixed.state_dir, check=True)
+    assert report.clean, report.leftovers
+    assert not any(alive(p) for p in daemons)
