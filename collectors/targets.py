@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from base.errors import InventoryError
-from inventory.catalog import Inventory
-from inventory.models import Device, SnmpProfile
 from inventory.secrets import Secret, SecretStore
+
+if TYPE_CHECKING:  # targets are built from the models and unpickled without them
+    from inventory.catalog import Inventory
+    from inventory.models import Device, SnmpProfile
 
 
 @dataclass(frozen=True)

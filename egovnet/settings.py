@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from inventory.catalog import Inventory
-from inventory.loader import default_inventory_path, load_inventory, profile_path
 from inventory.secrets import SecretStore
+
+if TYPE_CHECKING:
+    from inventory.catalog import Inventory
+
+# inventory.loader (pydantic models, the YAML reader) is imported where it is used: the
+# exporter's serving process resolves its settings without it (docs/performance.md).
 
 DEFAULT_STATE_DIR = ".egovnet"
 
@@ -25,6 +30,8 @@ class Settings:
         inventory: Path | None = None,
         profile: str | None = None,
     ) -> Settings:
+        from inventory.loader import default_inventory_path, profile_path
+
         state = state_dir or Path(os.environ.get("EGOVNET_STATE_DIR", DEFAULT_STATE_DIR))
         if inventory is not None:
             inv_path = inventory
@@ -39,6 +46,8 @@ class Settings:
         return self.state_dir
 
     def load_inventory(self) -> Inventory:
+        from inventory.loader import load_inventory
+
         return load_inventory(self.inventory_path)
 
     @property

@@ -18,12 +18,11 @@ import logging
 import resource
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import generate_latest
 from prometheus_client.registry import Collector
 
-from bandwidth.store import BandwidthStore
 from collectors.linkstate import LinkEvent, LinkStateBook, TrapKind
 from collectors.poller import Poller
 from collectors.readings import DeviceReading, ErrorKind
@@ -31,17 +30,17 @@ from collectors.vendor_health import HEALTH_PLATFORMS
 from collectors.vendor_health.poll import poll_health
 from collectors.vendor_health.readings import HealthReading
 
-from .bandwidth import BandwidthCollector
-from .config import ExporterConfig
 from .devices import DeviceCollector
 from .exposition import CONTENT_TYPE, render_collectors
 from .health import ExporterHealth
 from .interfaces import InterfaceCollector
 from .server import HttpServer, Request, Response
-from .state import ExporterState
+from .state import ExporterState, ServeSettings
 from .traps import TrapCollector
 from .vendor_health import VendorHealthCollector
-from .webconfig import WebSecurity
+
+if TYPE_CHECKING:  # the serving process imports neither pydantic nor the inventory models
+    from .webconfig import WebSecurity
 
 log = logging.getLogger("egovnet.exporters")
 
@@ -60,13 +59,8 @@ class Listening:
 class Exporter:
     """Everything one exporter process serves; start with :meth:`start` inside a loop."""
 
-    def __init__(
-        self,
-        config: ExporterConfig,
-        state: ExporterState,
-        security: WebSecurity | None = None,
-    ) -> None:
-        self.config = config
+    def __init__(self, state: ExporterState, security: WebSecurity | None = None) -> None:
+        self.config = config = state.settings
         self.state = state
         self.catalog = state.catalog
         self.targets = state.targets
@@ -78,6 +72,10 @@ class Exporter:
         self.book = LinkStateBook()
         self.health = ExporterHealth(VERSION, len(self.targets))
         if config.state_dir is not None:
+            from bandwidth.store import BandwidthStore  # pydantic: only with a state directory
+
+            from .bandwidth import BandwidthCollector
+
             self.health.registry.register(BandwidthCollector(BandwidthStore(config.state_dir)))
         self.health.registry.register(state.inventory_series)
         self.health.registry.register(TrapCollector(self.book, self.catalog))
@@ -233,7 +231,7 @@ class Exporter:
         log.info("trap %s: %s %s", event.kind, device, interface)
 
 
-def _scrape_timeout(request: Request, config: ExporterConfig) -> float | None:
+def _scrape_timeout(request: Request, config: ServeSettings) -> float | None:
     header = request.header("x-prometheus-scrape-timeout-seconds")
     if not header:
         return None

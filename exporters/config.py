@@ -23,16 +23,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from base.errors import ExporterConfigError, InventoryError, SourceLocation
-from base.hostport import parse_host_port
 from inventory.yamlsource import Located, load_located
 
+from .listen import listen_address
+
+__all__ = ["ExporterConfig", "TrapConfig", "listen_address", "load_exporter_config", "load_model"]
+
 M = TypeVar("M", bound=BaseModel)
-
-
-def listen_address(value: str) -> tuple[str, int]:
-    """Where the exporter listens: ``127.0.0.1:9516``, ``:9516`` (every address) or
-    ``[::1]:0`` (a free port) -> (host, port)."""
-    return parse_host_port(value, default_host="0.0.0.0", any_port=True)
 
 
 class _Strict(BaseModel):

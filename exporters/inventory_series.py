@@ -3,44 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from inventory.catalog import Inventory
-from playbooks.migration import migration_metrics
-
 from .labels import MBPS_IN_BYTES
+
+if TYPE_CHECKING:
+    from inventory.catalog import Inventory
 
 
 class InventoryCollector(Collector):
-    """``migration_results``: the migration playbook's result folder (``AuditPaths.migration``),
-    read on every scrape by ``playbooks.migration.migration_metrics``."""
+    """The plan series of ``/metrics``: circuits, sites, tiers and systems (上云率).
 
-    def __init__(self, inv: Inventory, migration_results: Path | None = None) -> None:
-        self.migration_results = migration_results
-        # The plan does not change while the exporter runs: its families are built once,
-        # and only the systems (and the migration results they are read with) are kept.
+    The plan does not change while the exporter runs, so its families are built once and
+    the collector keeps no inventory model: the serving process unpickles it (exporters.state)
+    without importing pydantic or ``inventory.models``.
+    """
+
+    def __init__(self, inv: Inventory) -> None:
         self._plan: tuple[Metric, ...] = (
             *self._circuits(inv),
             *self._sites(inv),
             *self._tiers(inv),
-        )
-        self._systems_only = replace(
-            inv,
-            sites=(),
-            devices=(),
-            links=(),
-            snmp_profiles=(),
-            credential_profiles=(),
-            sources={},  # the parsed YAML kept for error messages: not needed here
+            *self._systems(inv),
         )
 
     def collect(self) -> Iterator[Metric]:
         yield from self._plan
-        yield from self._systems()
 
     @staticmethod
     def _circuits(inv: Inventory) -> Iterator[Metric]:
@@ -118,8 +109,11 @@ class InventoryCollector(Collector):
                 )
         yield from (target, baseline)
 
-    def _systems(self) -> Iterator[Metric]:
-        metrics = migration_metrics(self._systems_only, self.migration_results)
+    @staticmethod
+    def _systems(inv: Inventory) -> Iterator[Metric]:
+        from playbooks.migration import migration_metrics  # pydantic: where the state is built
+
+        metrics = migration_metrics(inv)  # the series need no migration check results
         systems = GaugeMetricFamily(
             "egovnet_systems", "Information systems per migration status.", labels=["status"]
         )

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from inventory.catalog import Circuit, Inventory
-from inventory.models import Device, Link
+if TYPE_CHECKING:  # the catalog is built from these and unpickled without them
+    from inventory.catalog import Circuit, Inventory
+    from inventory.models import Device, Link
 
 MBPS_IN_BYTES = 125_000.0  # 1 Mbit/s = 125,000 bytes/s
 
@@ -90,16 +92,14 @@ class InterfaceInfo:
         "_shape",
         "baseline_bytes",
         "committed_bytes",
-        "link",
         "name",
         "target_bytes",
     )
 
-    def __init__(  # noqa: PLR0917 - positional, so that __reduce__ can pickle it compactly
+    def __init__(  # positional, so that __reduce__ can pickle it compactly
         self,
         name: str,
         shape: _Shape,
-        link: Link | None,
         committed_bytes: float | None,
         baseline_bytes: float | None,
         target_bytes: float | None,
@@ -107,7 +107,6 @@ class InterfaceInfo:
         self.name = name
         self._name_text = escape_label_value(name)
         self._shape = shape
-        self.link = link
         self.committed_bytes = committed_bytes
         self.baseline_bytes = baseline_bytes
         self.target_bytes = target_bytes
@@ -115,8 +114,13 @@ class InterfaceInfo:
     def __reduce__(self) -> tuple[type[InterfaceInfo], tuple[object, ...]]:
         # The constructor's arguments, not a dict of slots per object: unpickling 50,000 of
         # them (exporters.state) then needs no transient dict each.
-        args = (self.name, self._shape, self.link, self.committed_bytes, self.baseline_bytes)
+        args = (self.name, self._shape, self.committed_bytes, self.baseline_bytes)
         return InterfaceInfo, (*args, self.target_bytes)
+
+    @property
+    def link_id(self) -> str | None:
+        """The id of the inventory link this interface is an end of (None: no link)."""
+        return self._shape.base["link"] or None
 
     @property
     def text(self) -> str:
@@ -197,7 +201,6 @@ class LabelCatalog:
             device: (
                 tuple(infos),  # the names
                 tuple(i._shape for i in infos.values()),
-                tuple(i.link for i in infos.values()),
                 tuple(i.committed_bytes for i in infos.values()),
                 tuple(i.baseline_bytes for i in infos.values()),
                 tuple(i.target_bytes for i in infos.values()),
@@ -221,7 +224,7 @@ class LabelCatalog:
                 {"device": device, "link": "", "plane": "", "end": "", "kind": "",
                  "site": labels["site"], "site_name": labels["site_name"], "tier": labels["tier"]}
             )  # fmt: skip
-            found = InterfaceInfo(interface, shape, None, None, None, None)
+            found = InterfaceInfo(interface, shape, None, None, None)
         return found
 
     def with_alias(self, info: InterfaceInfo, alias: str) -> LabelSet:
@@ -280,7 +283,6 @@ class LabelCatalog:
         return InterfaceInfo(
             sys.intern(interface),
             shape,
-            link,
             committed_bytes=link.committed_mbps * MBPS_IN_BYTES if link else None,
             baseline_bytes=_bytes(circuit.baseline_mbps) if circuit else None,
             target_bytes=_bytes(circuit.target_mbps) if circuit else None,
@@ -294,7 +296,6 @@ def _bytes(mbps: int | None) -> float | None:
 _Columns = tuple[
     tuple[str, ...],
     tuple[_Shape, ...],
-    tuple[Link | None, ...],
     tuple[float | None, ...],
     tuple[float | None, ...],
     tuple[float | None, ...],
@@ -312,7 +313,10 @@ def _rebuild_catalog(
     catalog._platforms = platforms
     catalog._declared = declared
     catalog._by_device = {
-        device: {name: InterfaceInfo(name, *rest) for name, *rest in zip(*cols, strict=True)}
+        device: {
+            name: InterfaceInfo(name, shape, committed, baseline, target)
+            for name, shape, committed, baseline, target in zip(*cols, strict=True)
+        }
         for device, cols in columns.items()
     }
     return catalog

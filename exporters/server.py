@@ -14,11 +14,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from .webconfig import WebSecurity
+if TYPE_CHECKING:
+    from .webconfig import WebSecurity  # pydantic and bcrypt: only with --web.config.file
 
 log = logging.getLogger("egovnet.exporters.http")
+
 
 IDLE_TIMEOUT = 75.0  # seconds a keep-alive connection may wait for its next request
 MAX_HEADERS = 100

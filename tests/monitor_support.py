@@ -108,13 +108,13 @@ class NetworkState:
         self, info: InterfaceInfo, down: set[str], at: float
     ) -> Iterator[tuple[str, str, float]]:
         text = info.labels.text
-        link = info.link
-        up = link is None or link.id not in down
+        link = info.link_id
+        up = link is None or link not in down
         elapsed = max(0.0, at - self.started)
         # Counters keep counting across a cut: a counter that jumps back would read as a reset.
         committed = info.committed_bytes or 0.0
         with self.lock:
-            towards_site = self._towards_site(link.id, committed, at) if link else 0.0
+            towards_site = self._towards_site(link, committed, at) if link else 0.0
         from_site = 0.3 * towards_site
         at_site_end = info.labels.get("end") == "b"
         rx, tx = (towards_site, from_site) if at_site_end else (from_site, towards_site)

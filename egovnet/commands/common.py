@@ -7,15 +7,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 from base.errors import InventoryErrors
 from egovnet.settings import Settings
-from inventory.catalog import Inventory
+
+if TYPE_CHECKING:
+    from inventory.catalog import Inventory
 
 console = Console(emoji=False)
 err_console = Console(stderr=True, emoji=False, highlight=False)
@@ -79,6 +80,8 @@ def load(path: Path | None, inventory: Path | None, profile: str | None) -> Inve
 
 
 def to_jsonable(value: Any) -> Any:
+    from pydantic import BaseModel  # here: the exporter's serving process imports no pydantic
+
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, dict):

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from base.errors import ExporterConfigError, SourceLocation
-from egovnet.commands.common import (
-    InventoryArg,
-    InventoryOpt,
-    ProfileOpt,
-    StateDirOpt,
-    err_console,
-    settings,
-)
-from exporters.config import ExporterConfig, TrapConfig, listen_address, load_exporter_config
+from egovnet import messages
+from egovnet.commands.common import InventoryArg, InventoryOpt, ProfileOpt, StateDirOpt, settings
+from exporters.listen import listen_address
 
 if TYPE_CHECKING:
-    from exporters.app import Exporter
+    from exporters.config import ExporterConfig
     from exporters.webconfig import WebSecurity
 
 
@@ -72,25 +65,38 @@ def exporter(  # noqa: PLR0917 - typer maps parameters to options
 
     Example: egovnet exporter --web.listen-address 127.0.0.1:9516 --config.file exporter.yml
     """
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    host, port = _address(listen, "--web.listen-address")
-    config = _config(config_file, path, inventory, profile, state_dir)
-    if traps is not None:
-        _address(traps, "--traps.listen-address")
-        config = config.model_copy(update={"traps": TrapConfig(listen=traps)})
-    from exporters.app import Exporter  # the exporter's imports only for this command
-    from exporters.webconfig import load_web_security
+    from egovnet.exporter_serve import LOG_FORMAT, command
 
-    security: WebSecurity | None = None
-    if web_config_file is not None:
-        security = load_web_security(web_config_file)
-    from exporters.state import load_state
+    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format=LOG_FORMAT)
+    _address(listen, "--web.listen-address")  # a bad address: its error before any loading
 
-    app = Exporter(config, load_state(config), security)
-    asyncio.run(_serve(app, host, port))
+    def prepare() -> ExporterConfig:
+        """The config, parsed in the child that loads the inventory (exporters.state), and
+        the web config checked there, in this order: the first bad input is the error."""
+        from exporters.config import TrapConfig
+
+        config = _config(config_file, path, inventory, profile, state_dir)
+        if traps is not None:
+            _address(traps, "--traps.listen-address")
+            config = config.model_copy(update={"traps": TrapConfig(listen=traps)})
+        if web_config_file is not None:
+            _web_security(web_config_file)  # a bad file: its error before the inventory's
+        return config
+
+    from exporters.state import state_file
+
+    fd = state_file(prepare)
+    os.set_inheritable(fd, True)
+    # The serving process: this PID, without typer, rich and pydantic (egovnet.exporter_serve).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command(fd, listen, web_config_file, log_level, messages.current()))
+
+
+def _web_security(path: Path) -> WebSecurity:
+    from exporters.webconfig import load_web_security  # pydantic, bcrypt: only with the flag
+
+    return load_web_security(path)
 
 
 def _address(value: str, flag: str) -> tuple[str, int]:
@@ -107,6 +113,8 @@ def _config(
     profile: str | None,
     state_dir: Path | None,
 ) -> ExporterConfig:
+    from exporters.config import ExporterConfig, load_exporter_config
+
     if config_file is not None:
         return load_exporter_config(config_file)
     s = settings(path, inventory=inventory, profile=profile, state_dir=state_dir)
@@ -115,29 +123,3 @@ def _config(
         secrets_file=s.secrets_file,
         state_dir=s.state_dir.resolve(),
     )
-
-
-async def _serve(app: Exporter, host: str, port: int) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        listening = await app.start(host, port)
-    except OSError as exc:
-        raise ExporterConfigError(
-            SourceLocation("(command line)", 1, "--web.listen-address"),
-            f"cannot listen on {host}:{port}: {exc.strerror}",
-        ) from exc
-    traps = listening.trap_address
-    err_console.print(
-        f"egovnet exporter: {len(app.targets)} targets, serving {listening.url}"
-        + (f", traps on udp {traps[0]}:{traps[1]}" if traps else ""),
-        markup=False,
-        highlight=False,
-    )
-    try:
-        await stop.wait()
-    finally:
-        await app.close()

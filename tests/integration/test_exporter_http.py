@@ -155,6 +155,16 @@ def test_snmp_target_serves_the_interface_series_of_the_inventory(exporter: Runn
     assert value(text, "egovnet_snmp_errors_total", device="town1", kind="auth") == 0
 
 
+def test_the_serving_process_holds_no_pydantic_after_scrapes(exporter: Running) -> None:
+    """Issue 15: the config and the inventory are parsed in a child, the process Prometheus
+    scrapes (the PID it started) never loads pydantic (nor typer, rich or the models)."""
+    for path in ("/snmp?target=core1", "/snmp?target=town1", "/metrics", "/"):
+        assert exporter.get(path)[0] == 200
+    maps = Path(f"/proc/{exporter.process.pid}/maps").read_text()
+    assert "_pydantic_core" not in maps  # pydantic's compiled core, mapped once imported
+    assert "gufo" in maps  # the SNMP client it does use: the signal is real
+
+
 def test_target_may_be_the_management_address(exporter: Running) -> None:
     status, text = exporter.get(f"/snmp?target={CORE1}")
     assert status == 200

@@ -76,7 +76,7 @@ def reachable(root: object) -> list[object]:
 
 def test_the_state_from_the_child_serves_what_an_in_process_load_serves(tmp_path: Path) -> None:
     config = simulated(tmp_path)
-    forked, here = load_state(config), load_here(config)
+    forked, here = load_state(lambda: config), load_here(config)
     assert [t.device for t in forked.targets] == ["dev0", "dev1", "dev2"]
     assert forked.targets == here.targets
     assert forked.by_address["127.4.100.2"] == "dev1"
@@ -118,14 +118,14 @@ def test_bad_input_is_reported_as_by_an_in_process_load(tmp_path: Path) -> None:
     config = simulated(tmp_path)
     (config.inventory / "broken.yaml").write_text("devices:\n  - name: x\n    site: nowhere\n")
     with pytest.raises(InventoryErrors) as forked:
-        load_state(config)
+        load_state(lambda: config)
     with pytest.raises(InventoryErrors) as here:
         load_inventory(config.inventory)
     assert str(forked.value) == str(here.value)
     (config.inventory / "broken.yaml").unlink()
     (tmp_path / "secrets.env").write_text("")
     with pytest.raises(SecretMissingError, match="EGOVNET_SIM_COMMUNITY"):
-        load_state(config)
+        load_state(lambda: config)
 
 
 def test_a_device_without_the_vendor_health_mib_is_not_walked_every_scrape(
@@ -152,7 +152,7 @@ def test_a_device_without_the_vendor_health_mib_is_not_walked_every_scrape(
 
     monkeypatch.setattr(app, "poll_health", walk)
     config = simulated(tmp_path, devices=2)
-    exporter = app.Exporter(config, load_here(config))
+    exporter = app.Exporter(load_here(config))
 
     async def scrape_three_times() -> list[HealthReading | None]:
         return [await exporter.poll_health(d, 1.0) for _ in range(3) for d in ("dev0", "dev1")]
