@@ -102,11 +102,28 @@ def discover(inventory: Path, via: str = "cli") -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
+def write_inventory(path: Path) -> Path:
+    for name, text in INVENTORY.items():
+        (path / name).write_text(text, encoding="utf-8")
+    return path
+
+
+def cable(devices: dict[str, EmulatedDevice], town_port: str, vrp_names_it: str) -> None:
+    """The village-town cable on the town's ``town_port``, as each end's LLDP reports it
+    (the village's VRP names the town's port ``vrp_names_it``)."""
+    devices["vrp"].device.neighbors[0] = LldpNeighbor(
+        "GigabitEthernet0/0/1", "wj-town-xilian", vrp_names_it, mgmt_address=CMW
+    )
+    devices["cmw"].device.neighbors[0] = LldpNeighbor(
+        town_port, "wj-vil-xilian-02", "GigabitEthernet0/0/1", mgmt_address=VRP
+    )
+
+
 def test_discovery_reads_both_vendors_lldp_and_flags_a_moved_cable(
     devices: dict[str, EmulatedDevice], tmp_path: Path
 ) -> None:
-    for name, text in INVENTORY.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    write_inventory(tmp_path)
+    cable(devices, "GigabitEthernet1/0/4", "GE1/0/4")
     code, report = discover(tmp_path)
     assert code == 0, report
     (link,) = report["links"]
@@ -114,12 +131,7 @@ def test_discovery_reads_both_vendors_lldp_and_flags_a_moved_cable(
     assert all(d["ok"] for d in report["devices"])
 
     # the cable on the town's side moves to another port: both ends see it
-    devices["vrp"].device.neighbors[0] = LldpNeighbor(
-        "GigabitEthernet0/0/1", "wj-town-xilian", "GE1/0/3", mgmt_address=CMW
-    )
-    devices["cmw"].device.neighbors[0] = LldpNeighbor(
-        "GigabitEthernet1/0/3", "wj-vil-xilian-02", "GigabitEthernet0/0/1", mgmt_address=VRP
-    )
+    cable(devices, "GigabitEthernet1/0/3", "GE1/0/3")
     code, report = discover(tmp_path)
     assert code == 1  # drift
     assert report["counts"]["unexpected"] + report["counts"]["miswired"] >= 1, report
@@ -133,14 +145,8 @@ def test_a_slow_comware_device_still_shows_its_neighbour(
     # a device that answers each line 0.4 s late: Netmiko's prompt probing sends a second
     # newline, and without echo checks (hp_comware's default) its late prompt ended the LLDP
     # read with nothing, which reads as the link missing
-    for name, text in INVENTORY.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    devices["vrp"].device.neighbors[0] = LldpNeighbor(
-        "GigabitEthernet0/0/1", "wj-town-xilian", "GE1/0/4", mgmt_address=CMW
-    )
-    devices["cmw"].device.neighbors[0] = LldpNeighbor(
-        "GigabitEthernet1/0/4", "wj-vil-xilian-02", "GigabitEthernet0/0/1", mgmt_address=VRP
-    )
+    write_inventory(tmp_path)
+    cable(devices, "GigabitEthernet1/0/4", "GE1/0/4")
     devices["cmw"].device.answer_delay = 0.4
     try:
         code, report = discover(tmp_path)
@@ -154,11 +160,8 @@ def test_a_slow_comware_device_still_shows_its_neighbour(
 def test_napalm_reads_the_vrp_device_and_says_comware_has_no_driver(
     devices: dict[str, EmulatedDevice], tmp_path: Path
 ) -> None:
-    for name, text in INVENTORY.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    devices["vrp"].device.neighbors[0] = LldpNeighbor(
-        "GigabitEthernet0/0/1", "wj-town-xilian", "GigabitEthernet1/0/4", mgmt_address=CMW
-    )
+    write_inventory(tmp_path)
+    cable(devices, "GigabitEthernet1/0/4", "GigabitEthernet1/0/4")
     code, report = discover(tmp_path, via="napalm")
     by_name = {d["device"]: d for d in report["devices"]}
     vrp, cmw = by_name["wj-vil-xilian-02"], by_name["wj-town-xilian"]
