@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from .bringup import up
 from .execute import exec_in
-from .faults import device_down, device_up, link_down, link_up
+from .faults import HealthFault, device_down, device_health, device_up, link_down, link_up
 from .handle import LabHandle
 from .names import FABRIC_NAMESPACE, MGMT_BRIDGE, namespace
 from .snmpd import TrapSink
@@ -50,6 +50,7 @@ __all__ = [
     "FABRIC_NAMESPACE",
     "MGMT_BRIDGE",
     "DownReport",
+    "HealthFault",
     "LabHandle",
     "LabState",
     "LabStatus",
@@ -57,6 +58,7 @@ __all__ = [
     "TrafficResult",
     "TrapSink",
     "device_down",
+    "device_health",
     "device_up",
     "down",
     "exec_in",

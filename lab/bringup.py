@@ -128,6 +128,9 @@ def up(
         state.status = "up"
         state.faults.links.clear()
         state.faults.devices.clear()
+        for device in list(state.faults.health):  # a fault on an emulation's health too
+            emulated.reset_health_file(LabPaths(state_dir), device)
+        state.faults.health.clear()
         state.up_seconds = round(time.monotonic() - started, 2)
         state.memory_bytes = memory_bytes(state)
         save_state(state)

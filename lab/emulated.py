@@ -28,6 +28,7 @@ from .plan import LabPlan, Node
 from .vendors.daemon_spec import DaemonPort, DaemonSpec
 from .vendors.device import LldpNeighbor
 from .vendors.health_snmpd import snmpd_config_lines
+from .vendors.health_state import reset_health
 from .vendors.server import listening
 
 #: The lab's name for the emulation's process (in the state file, logs, status).
@@ -46,6 +47,14 @@ def spec_file(paths: LabPaths, name: str) -> Path:
 
 def health_file(paths: LabPaths, name: str) -> Path:
     return paths.vendor(name) / "health.json"
+
+
+def reset_health_file(paths: LabPaths, name: str) -> None:
+    """What ``lab up`` does to a health fault: the device's readings back to their defaults
+    (nothing to do when the file is gone: the emulation writes it when it starts)."""
+    path = health_file(paths, name)
+    if path.is_file():
+        reset_health(path)
 
 
 def check_boot_configs(plan: LabPlan, paths: LabPaths, boot: Mapping[str, str]) -> None:

@@ -55,6 +55,8 @@ class DaemonRecord(ProcessRecord):
 class Faults(BaseModel):
     links: dict[str, LinkFaultMode] = Field(default_factory=dict)
     devices: list[str] = Field(default_factory=list)
+    #: emulated devices reporting health away from their defaults: what they report
+    health: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class NodeRecord(BaseModel):

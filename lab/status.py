@@ -82,6 +82,7 @@ def _node_status(lab: RunningLab, name: str, namespaces: set[str]) -> NodeStatus
     ]
     if name in lab.state.faults.devices:
         faults.insert(0, "device down")
+    faults += [f"health: {what}" for what in lab.state.faults.health.get(name, [])]
     present = node.namespace in namespaces
     platform = lab.inventory.platform(node.device).value
     if node.is_server:

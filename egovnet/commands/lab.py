@@ -29,7 +29,7 @@ from egovnet.commands.common import (
     settings,
 )
 from egovnet.messages import heading, text, translate, word
-from lab.faults import check_mode
+from lab.faults import check_mode, parse_part
 from lab.preflight import require_root
 
 app = typer.Typer(
@@ -306,6 +306,51 @@ def device_up(
     require_root()
     lab.device_up(_state_dir(state_dir), device)
     console.print(text("lab.device_up", device=device))
+
+
+@fault_app.command("health")
+def device_health(  # noqa: PLR0917 - typer options
+    device: Annotated[
+        str, typer.Argument(help="An emulated device (lab up --mixed: dept1, vil2).")
+    ],
+    cpu: Annotated[int | None, typer.Option(help="CPU load, percent.")] = None,
+    memory: Annotated[int | None, typer.Option(help="Memory used, percent.")] = None,
+    temperature: Annotated[int | None, typer.Option(help="Board temperature, °C.")] = None,
+    fan: Annotated[str | None, typer.Option(help="A fan's state: NUMBER=ok|failed.")] = None,
+    power_supply: Annotated[
+        str | None, typer.Option(help="A power supply's state: NUMBER=ok|failed.")
+    ] = None,
+    port: Annotated[str | None, typer.Option(help="The port whose optics --rx/--tx set.")] = None,
+    rx: Annotated[float | None, typer.Option(help="Receive power, dBm.")] = None,
+    tx: Annotated[float | None, typer.Option(help="Transmit power, dBm.")] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Every reading back to its default.")
+    ] = False,
+    state_dir: StateDirOpt = None,
+) -> None:
+    """What an emulated VRP/Comware device reports over SNMP (its health MIBs): a high CPU,
+    a hot board, a failed fan or power supply, a weak transceiver. `lab up` clears it.
+
+    Example: sudo egovnet lab fault health dept1 --cpu 95 --port GigabitEthernet0/0/1 --rx -27
+    """
+    require_root()
+    fault = None
+    if not clear:
+        fault = lab.HealthFault(
+            cpu=cpu,
+            memory=memory,
+            temperature=temperature,
+            fan=parse_part(fan, "fan"),
+            power_supply=parse_part(power_supply, "power-supply"),
+            port=port,
+            rx_dbm=rx,
+            tx_dbm=tx,
+        )
+    readings = lab.device_health(_state_dir(state_dir), device, fault)
+    if readings:
+        console.print(text("lab.device_health", device=device, readings=", ".join(readings)))
+    else:
+        console.print(text("lab.device_health_normal", device=device))
 
 
 @app.command()

@@ -35,6 +35,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lab.link_up": ("链路 {link} 已恢复", "link {link} restored"),
     "lab.device_down": ("{device} 已断电", "{device} powered off"),
     "lab.device_up": ("{device} 已上电", "{device} powered on"),
+    "lab.device_health": (
+        "{device} 现在上报：{readings}",
+        "{device} now reports: {readings}",
+    ),
+    "lab.device_health_normal": (
+        "{device} 的各项健康读数已恢复默认",
+        "{device} reports every health reading at its default",
+    ),
     "lab.traffic.title": (
         "iperf3 {client} -> {server}，经 {link}",
         "iperf3 {client} -> {server} over {link}",

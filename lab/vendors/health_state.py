@@ -143,3 +143,39 @@ def set_optical(
         optic.tx_dbm = tx_dbm
     write_state(path, state)
     return state
+
+
+def reset_health(path: Path) -> HealthState:
+    """Back to what the emulation reports when it starts: every reading at its default,
+    every fan and power supply ok, every transceiver at its default power."""
+    state = read_state(path)
+    h = state.health
+    state.health = Health(
+        fans_ok=[True] * len(h.fans_ok),
+        power_supplies_ok=[True] * len(h.power_supplies_ok),
+        optics={name: Optic() for name in h.optics},
+    )
+    write_state(path, state)
+    return state
+
+
+def deviations(state: HealthState) -> list[str]:
+    """What the device reports away from its defaults, one phrase each (``lab status``)."""
+    h, normal, optic = state.health, Health(), Optic()
+    out = [
+        f"{what} {value}{unit}"
+        for what, value, default, unit in (
+            ("cpu", h.cpu_percent, normal.cpu_percent, "%"),
+            ("memory", h.memory_percent, normal.memory_percent, "%"),
+            ("temperature", h.temperature_celsius, normal.temperature_celsius, " °C"),
+        )
+        if value != default
+    ]
+    for what, parts in (("fan", h.fans_ok), ("power supply", h.power_supplies_ok)):
+        out += [f"{what} {n} failed" for n, ok in enumerate(parts, start=1) if not ok]
+    for port, o in h.optics.items():
+        if o.rx_dbm != optic.rx_dbm:
+            out.append(f"{port} rx {o.rx_dbm:g} dBm")
+        if o.tx_dbm != optic.tx_dbm:
+            out.append(f"{port} tx {o.tx_dbm:g} dBm")
+    return out

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-from collections.abc import Iterator
+import subprocess
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,13 @@ from netmiko import ConnectHandler
 import lab as lab_api
 from base.procs import alive
 from lab.handle import LabHandle
+from monitor.stack import StackLayout
+from monitor.webhook import WebhookAlert
 from tests.conftest import LAB_INVENTORY, run_egovnet
-from tests.integration.exporter_process import samples, start_exporter, stop
+from tests.integration.exporter_process import Running, samples, start_exporter, stop
 from tests.lab.conftest import LabMachine, new_state_dir, take_down
+from tests.lab.test_monitor_lab import Noc
+from tests.monitor_support import free_port
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -202,6 +208,128 @@ def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
                 assert health == [] and cpu == []
     finally:
         stop(running)
+
+
+def fault_health(mixed: LabHandle, device: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_egovnet("lab", "fault", "health", device, *args, "--state-dir", str(mixed.state_dir))
+
+
+def health_of(running: Running, device: str) -> dict[str, dict[str, float]]:
+    status, body = running.get(f"/snmp?target={device}")
+    assert status == 200, body
+    out: dict[str, dict[str, float]] = {}
+    for name in ("egovnet_device_cpu_ratio", "egovnet_interface_optical_rx_dbm"):
+        out[name] = {labels.get("interface", ""): v for labels, v in samples(body, name)}
+    out["egovnet_device_fan_ok"] = {
+        labels["fan"]: v for labels, v in samples(body, "egovnet_device_fan_ok")
+    }
+    return out
+
+
+def test_a_health_fault_reaches_the_exporter_and_status_and_up_clears_it(
+    mixed: LabHandle, tmp_path: Path
+) -> None:
+    # bad input: one line, exit 2, nothing changed
+    frr_device = fault_health(mixed, "town1", "--cpu", "90")
+    assert frr_device.returncode == 2 and "town1: runs FRR in this lab" in frr_device.stderr
+    assert len(frr_device.stderr.strip().splitlines()) == 1, frr_device.stderr
+    too_much = fault_health(mixed, "dept1", "--cpu", "101")
+    assert too_much.returncode == 2 and "dept1: cpu 101: expected a percentage" in too_much.stderr
+    bad_fan = fault_health(mixed, "dept1", "--fan", "two")
+    assert bad_fan.returncode == 2 and "--fan 'two'" in bad_fan.stderr
+
+    (tmp_path / "exporter.yml").write_text(
+        f"inventory: {MIXED_INVENTORY}\n"
+        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
+        f"state_dir: {mixed.state_dir}\n",
+        encoding="utf-8",
+    )
+    running = start_exporter(tmp_path)
+    try:
+        before = health_of(running, "dept1")
+        (port, rx_before), *_ = before["egovnet_interface_optical_rx_dbm"].items()
+        assert port and rx_before > -20
+        done = fault_health(mixed, "dept1", "--cpu", "95", "--port", port, "--rx", "-27.5")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "cpu 95%" in done.stdout and f"{port} rx -27.5 dBm" in done.stdout
+        after = health_of(running, "dept1")  # the next scrape: no restart, no cache
+        assert set(after["egovnet_device_cpu_ratio"].values()) == {0.95}
+        assert after["egovnet_interface_optical_rx_dbm"][port] == -27.5
+        nodes = {
+            n["device"]: n
+            for n in json.loads(
+                run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir), "--json").stdout
+            )["nodes"]
+        }
+        assert "health: cpu 95%" in nodes["dept1"]["faults"]
+        assert fault_health(mixed, "dept1", "--clear").returncode == 0
+        assert health_of(running, "dept1") == before
+
+        # a failed fan on the Comware device; `lab up` heals it with the other faults
+        assert fault_health(mixed, "vil2", "--fan", "2=failed").returncode == 0
+        assert health_of(running, "vil2")["egovnet_device_fan_ok"]["2"] == 0
+        up = run_egovnet("lab", "up", "--mixed", "--state-dir", str(mixed.state_dir))
+        assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-2000:]
+        assert set(health_of(running, "vil2")["egovnet_device_fan_ok"].values()) == {1}
+    finally:
+        stop(running)
+
+
+@pytest.fixture
+def noc(mixed: LabHandle) -> Iterator[Noc]:
+    """The monitoring stack on the mixed lab: 5 s scrapes, `for:` at a tenth."""
+    prom, am, exp, hook = (free_port() for _ in range(4))
+    up = run_egovnet(
+        "monitor", "up", "--inventory", str(MIXED_INVENTORY), "--state-dir", str(mixed.state_dir),
+        "--prometheus-port", str(prom), "--alertmanager-port", str(am),
+        "--exporter-port", str(exp), "--webhook-port", str(hook),
+        "--scrape-interval", "5s", "--evaluation-interval", "5s", "--alert-for-scale", "0.1",
+        "--group-wait", "1s", "--group-interval", "5s", "--repeat-interval", "1h",
+        "--json", timeout=120,
+    )  # fmt: skip
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        yield Noc(mixed.state_dir, f"http://127.0.0.1:{prom}", StackLayout(mixed.state_dir), 0)
+    finally:
+        down = run_egovnet("monitor", "down", "--state-dir", str(mixed.state_dir), timeout=60)
+        assert down.returncode == 0, down.stdout + down.stderr
+
+
+def _alert(name: str, device: str, status: str) -> Callable[[WebhookAlert], bool]:
+    def match(a: WebhookAlert) -> bool:
+        labels = a.labels
+        return (labels.get("alertname"), labels.get("device"), a.status) == (name, device, status)
+
+    return match
+
+
+def test_a_high_cpu_and_a_weak_transceiver_page_the_noc_and_resolve(
+    mixed: LabHandle, noc: Noc
+) -> None:
+    deadline = time.monotonic() + 60
+    while not noc.query('egovnet_interface_optical_rx_dbm{device="vil2"}'):
+        assert time.monotonic() < deadline, "no optics of vil2 in Prometheus"
+        time.sleep(1)
+    port = noc.query('egovnet_interface_optical_rx_dbm{device="vil2"}')[0]["metric"]["interface"]
+    since = time.time()
+    assert fault_health(mixed, "dept1", "--cpu", "95").returncode == 0
+    assert fault_health(mixed, "vil2", "--port", port, "--rx", "-27.5").returncode == 0
+    cpu, _ = noc.wait_alert(since, "DeviceCpuHigh", _alert("DeviceCpuHigh", "dept1", "firing"), 180)
+    optic, _ = noc.wait_alert(
+        since, "OpticalPowerLow", _alert("OpticalPowerLow", "vil2", "firing"), 180
+    )
+    assert "95%" in cpu.annotations["summary_zh"] and "CPU" in cpu.annotations["summary_zh"]
+    assert optic.labels["interface"] == port and "-27.50 dBm" in optic.annotations["summary_zh"]
+
+    cleared = time.time()
+    assert fault_health(mixed, "dept1", "--clear").returncode == 0
+    assert fault_health(mixed, "vil2", "--clear").returncode == 0
+    noc.wait_alert(
+        cleared, "DeviceCpuHigh resolved", _alert("DeviceCpuHigh", "dept1", "resolved"), 180
+    )
+    noc.wait_alert(
+        cleared, "OpticalPowerLow resolved", _alert("OpticalPowerLow", "vil2", "resolved"), 180
+    )
 
 
 def test_down_leaves_nothing_running(mixed: LabHandle) -> None:

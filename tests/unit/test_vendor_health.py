@@ -30,12 +30,15 @@ from exporters.exposition import render_collectors
 from exporters.labels import LabelCatalog
 from exporters.vendor_health import VendorHealthCollector
 from inventory.catalog import Inventory
+from lab.faults import parse_part
 from lab.vendors import health_agent
 from lab.vendors.device import Health, Optic
 from lab.vendors.health_snmpd import snmpd_config_lines
 from lab.vendors.health_state import (
     HealthState,
+    deviations,
     read_state,
+    reset_health,
     set_health,
     set_optical,
     write_state,
@@ -184,6 +187,36 @@ def test_state_setters_refuse_bad_values_and_name_the_file(tmp_path: Path) -> No
     (tmp_path / "bad.json").write_text(json.dumps({"platform": "huawei_vrp"}), encoding="utf-8")
     with pytest.raises(LabUsageError, match=r"bad\.json: not a health state file"):
         read_state(tmp_path / "bad.json")
+
+
+def test_what_a_device_reports_away_from_its_defaults_and_back(tmp_path: Path) -> None:
+    state = tmp_path / "cmw.json"
+    write_state(state, HealthState("hp_comware", Health(optics={"GE1/0/1": Optic()})))
+    assert deviations(read_state(state)) == []
+    set_health(state, cpu=95, fan=(2, False), temperature=75)
+    set_optical(state, "GE1/0/1", rx_dbm=-27.5)
+    assert deviations(read_state(state)) == [
+        "cpu 95%",
+        "temperature 75 °C",
+        "fan 2 failed",
+        "GE1/0/1 rx -27.5 dBm",
+    ]
+    back = reset_health(state)
+    assert deviations(back) == [] and back.health == Health(optics={"GE1/0/1": Optic()})
+    assert read_state(state).health == back.health
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("2=failed", (2, False)), ("1=ok", (1, True)), (None, None)]
+)
+def test_a_part_state_as_typed(typed: str | None, expected: tuple[int, bool] | None) -> None:
+    assert parse_part(typed, "fan") == expected
+
+
+@pytest.mark.parametrize("typed", ["two", "2", "2=broken", "=ok", "-1=ok"])
+def test_a_part_state_typed_wrong_is_one_line(typed: str) -> None:
+    with pytest.raises(LabUsageError, match=r"^--fan .*: expected NUMBER=ok or NUMBER=failed"):
+        parse_part(typed, "fan")
 
 
 def test_snmpd_lines_register_the_entity_table_and_the_vendor_subtrees(tmp_path: Path) -> None:
