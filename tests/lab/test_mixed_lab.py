@@ -74,7 +74,9 @@ def config(mixed: LabHandle, *args: str, inventory: Path = MIXED_INVENTORY) -> d
 
 def running_config(mixed: LabHandle, device: str) -> str:
     """The device's running config as an engineer reads it over SSH."""
-    conn = ConnectHandler(**mixed.netmiko_params(device))
+    # echo checks on: Netmiko's hp_comware has them off, and then a late prompt from its own
+    # prompt probing can end the read with nothing on a loaded machine (automation does the same)
+    conn = ConnectHandler(**mixed.netmiko_params(device), global_cmd_verify=True)
     try:
         return str(conn.send_command("display current-configuration", read_timeout=30))
     finally:
