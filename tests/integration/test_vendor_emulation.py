@@ -88,9 +88,13 @@ def _netmiko(emu: EmulatedDevice, device_type: str):  # type: ignore[no-untyped-
         port=emu.port,
         username=USER,
         password=PASSWORD,
-        # the emulation reads slowly (fakenos sleeps per byte it receives): Netmiko's careful
-        # timing, as users of real VRP/Comware set it for slow devices
+        # Netmiko's careful timing, as users of real VRP/Comware set it for slow devices
         fast_cli=False,
+        # hp_comware turns echo checks off, and then a late prompt from Netmiko's own prompt
+        # probing can end a read with nothing on a loaded machine
+        # (test_a_slow_device_does_not_cut_the_running_config_short); egovnet reads with them
+        # on, and so do these tests of what the emulation answers
+        global_cmd_verify=True if device_type == "hp_comware" else None,
     )
 
 
