@@ -88,6 +88,17 @@ def ssh_version(address: str) -> str:
         return sock.recv(256).decode("ascii", "replace").strip()
 
 
+def exporter(mixed: LabHandle, work: Path) -> Running:
+    """The exporter on the mixed lab's inventory and secrets, on a free loopback port."""
+    (work / "exporter.yml").write_text(
+        f"inventory: {MIXED_INVENTORY}\n"
+        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
+        f"state_dir: {mixed.state_dir}\n",
+        encoding="utf-8",
+    )
+    return start_exporter(work)
+
+
 def test_status_shows_each_devices_platform(mixed: LabHandle) -> None:
     done = run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir), "--json")
     assert done.returncode == 0, done.stdout[-3000:]
@@ -191,13 +202,7 @@ def test_a_power_cycle_boots_what_the_device_saved(mixed: LabHandle) -> None:
 def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
     mixed: LabHandle, tmp_path: Path
 ) -> None:
-    (tmp_path / "exporter.yml").write_text(
-        f"inventory: {MIXED_INVENTORY}\n"
-        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
-        f"state_dir: {mixed.state_dir}\n",
-        encoding="utf-8",
-    )
-    running = start_exporter(tmp_path)
+    running = exporter(mixed, tmp_path)
     try:
         for device in [*EMULATED, "town1"]:
             status, body = running.get(f"/snmp?target={device}")
@@ -240,13 +245,7 @@ def test_a_health_fault_reaches_the_exporter_and_status_and_up_clears_it(
     bad_fan = fault_health(mixed, "dept1", "--fan", "two")
     assert bad_fan.returncode == 2 and "--fan 'two'" in bad_fan.stderr
 
-    (tmp_path / "exporter.yml").write_text(
-        f"inventory: {MIXED_INVENTORY}\n"
-        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
-        f"state_dir: {mixed.state_dir}\n",
-        encoding="utf-8",
-    )
-    running = start_exporter(tmp_path)
+    running = exporter(mixed, tmp_path)
     try:
         before = health_of(running, "dept1")
         (port, rx_before), *_ = before["egovnet_interface_optical_rx_dbm"].items()
