@@ -7,9 +7,11 @@ answers the vendor's health MIBs (:func:`lab.vendors.health_snmpd.snmpd_config_l
 the health state file the emulation writes.
 
 The emulation boots ``devices/<name>/vendor/config.cfg``: at the first ``up`` that is the
-device's intended config as automation/ renders it for its platform (handed to
-:func:`lab.up` by the caller, since lab/ does not import automation/), afterwards whatever
-the device last saved.
+device as found before egovnet managed it (:func:`as_found`: the device's intended config as
+automation/ renders it for its platform, handed to :func:`lab.up` by the caller since lab/
+does not import automation/, without its interface descriptions), afterwards whatever the
+device last saved. So the fresh lab's first ``config diff`` has something to push on every
+platform, as on the FRR devices, whose first config is the lab's own.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ _NO_CONFIG = (
 )
 
 
+def as_found(intended: str) -> str:
+    """The config a device had before egovnet: the intent without the interfaces' circuit
+    descriptions (which the inventory's links give them). Routing and access are as intended."""
+    kept = [line for line in intended.splitlines() if not line.startswith(" description ")]
+    return "\n".join(kept) + ("\n" if intended.endswith("\n") else "")
+
+
 def write_files(
     inv: Inventory,
     plan: LabPlan,
@@ -90,7 +99,7 @@ def write_files(
     if not config.is_file():
         if boot is None:
             raise LabUsageError(_NO_CONFIG.format(node.name, node.emulation.value))
-        config.write_text(boot, encoding="utf-8")
+        config.write_text(as_found(boot), encoding="utf-8")
         config.chmod(0o600)
     profile = node.device.credential_profile
     if profile is None:

@@ -154,7 +154,7 @@ def device_health(state_dir: Path, device: str, fault: HealthFault | None) -> li
             kept = [n.name for n in lab.plan.routers if n.emulation is not None]
             raise LabUsageError(
                 f"{device}: runs FRR in this lab and has no vendor health; devices that do: "
-                f"{', '.join(kept) or 'none (sudo egovnet lab up --mixed has dept1 and vil2)'}"
+                f"{', '.join(kept) or 'none (the lab profile has dept1 and vil2)'}"
             )
         path = emulated.health_file(lab.paths, device)
         try:

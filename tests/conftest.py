@@ -41,6 +41,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 LAB_INVENTORY = REPO / "inventory" / "lab"
+#: the lab with FRR answering on every device (no vendor emulation): what FRR-only tests use
+FRR_LAB_INVENTORY = REPO / "inventory" / "lab-frr"
 DISTRICT_INVENTORY = REPO / "inventory" / "district"
 
 
@@ -52,6 +54,11 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def lab_inventory() -> Inventory:
     return load_inventory(LAB_INVENTORY)
+
+
+@pytest.fixture(scope="session")
+def frr_lab_inventory() -> Inventory:
+    return load_inventory(FRR_LAB_INVENTORY)
 
 
 @pytest.fixture(scope="session")

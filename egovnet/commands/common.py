@@ -32,9 +32,7 @@ InventoryOpt = Annotated[
 ]
 ProfileOpt = Annotated[
     str | None,
-    typer.Option(
-        "--profile", "-p", help="A shipped inventory profile: district, lab or lab-mixed."
-    ),
+    typer.Option("--profile", "-p", help="A shipped inventory profile: district, lab or lab-frr."),
 ]
 StateDirOpt = Annotated[
     Path | None,

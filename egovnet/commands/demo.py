@@ -47,7 +47,12 @@ def demo_steps(state_dir: Path) -> list[Step]:
             "Redundancy policy check of the sample district",
             ("topology", "check", "-p", "district", "--min-severity", "should"),
         ),
-        Step("Bring up the lab (FRR, snmpd, sshd, lldpd in namespaces)", ("lab", "up", *lab), True),
+        Step(
+            "Bring up the lab (FRR, snmpd, sshd, lldpd in namespaces; dept1 answers as Huawei"
+            " VRP, vil2 as H3C Comware)",
+            ("lab", "up", *lab),
+            True,
+        ),
         Step("Lab status", ("lab", "status", *state), True),
         Step("Dry run: what a push would change", ("config", "diff", *lab, "--no-diff"), True),
         Step(
@@ -57,8 +62,9 @@ def demo_steps(state_dir: Path) -> list[Step]:
         ),
         Step("Drift check: every device as intended", ("config", "drift", *lab, "--no-diff"), True),
         Step(
-            "LLDP discovery through the FRR NAPALM driver vs the intended links",
-            ("topology", "discover", *lab, "--via", "napalm"),
+            "LLDP discovery vs the intended links (lldpcli on FRR, SSH and TextFSM on VRP and"
+            " Comware)",
+            ("topology", "discover", *lab, "--via", "auto"),
             True,
         ),
         Step(

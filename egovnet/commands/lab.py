@@ -100,27 +100,20 @@ def up(  # noqa: PLR0917 - typer options
     keep_on_failure: Annotated[
         bool, typer.Option(help="Leave a half-built lab in place to debug it.")
     ] = False,
-    mixed: Annotated[
-        bool,
-        typer.Option(
-            "--mixed",
-            help="The mixed lab (profile lab-mixed): dept1 answers as Huawei VRP, vil2 as H3C "
-            "Comware (emulated), FRR still routes.",
-        ),
-    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Build the lab from the inventory (default profile: lab), or repair it if it is up.
 
+    The lab profile runs dept1 as an emulated Huawei VRP device and vil2 as H3C Comware (FRR
+    still routes in their namespaces); --profile lab-frr has FRR answer on every device.
+
     Example: sudo egovnet lab up --profile lab --trap-sink 172.31.255.254:1162
     """
     named = path or inventory
-    if mixed and (named or profile):
-        raise typer.BadParameter("--mixed is the profile lab-mixed: name no other inventory")
     s = settings(
         path,
         inventory=inventory,
-        profile="lab-mixed" if mixed else profile or (None if named else "lab"),
+        profile=profile or (None if named else "lab"),
         state_dir=state_dir,
     )
     inv = s.load_inventory()
@@ -311,7 +304,7 @@ def device_up(
 @fault_app.command("health")
 def device_health(  # noqa: PLR0917 - typer options
     device: Annotated[
-        str, typer.Argument(help="An emulated device (lab up --mixed: dept1, vil2).")
+        str, typer.Argument(help="An emulated device (the lab profile: dept1, vil2).")
     ],
     cpu: Annotated[int | None, typer.Option(help="CPU load, percent.")] = None,
     memory: Annotated[int | None, typer.Option(help="Memory used, percent.")] = None,

@@ -107,6 +107,8 @@ class Device:
         #: called with the saved config after each plain ``save`` (the lab keeps it on disk,
         #: so a device started again boots what was saved, as a device does)
         self.on_save: Callable[[str], None] | None = None
+        self._seen_config: str | None = None
+        self._seen_at = self.booted
 
     @property
     def sysname(self) -> str:
@@ -115,6 +117,18 @@ class Device:
                 if node.text.startswith("sysname "):
                     return node.text.split(None, 1)[1]
         return "HUAWEI"
+
+    def last_change(self) -> float:
+        """When the running config last changed, as VRP's ``!Last configuration was updated
+        at`` prints it: noticed at the next look (the emulation does not hook every edit), so
+        reading the config twice gives the same text."""
+        text = self.running.render()
+        with self.lock:
+            if text != self._seen_config:
+                if self._seen_config is not None:
+                    self._seen_at = time.time()
+                self._seen_config = text
+            return self._seen_at
 
     def uptime_words(self) -> tuple[int, int, int, int]:
         """(weeks, days, hours, minutes) since the emulation started."""

@@ -322,7 +322,7 @@ def _rollback(shell: VrpFamilyShell, args: list[str]) -> str:
 
 
 def _header(device: Device) -> str:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S+08:00")
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S+08:00", time.localtime(device.last_change()))
     return f"!Software Version {device.model.release}\n!Last configuration was updated at {stamp}\n"
 
 

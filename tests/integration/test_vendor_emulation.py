@@ -141,6 +141,11 @@ def test_vrp_through_netmiko_huawei(vrp: EmulatedDevice) -> None:
         assert [(n.local_interface, n.remote_system, n.remote_port) for n in neighbours] == [
             ("GigabitEthernet0/0/1", "wj-town-xilian", "GigabitEthernet1/0/4")
         ]
+        # "!Last configuration was updated at": the last change, not the time of reading
+        stamp = conn.send_command("display current-configuration").splitlines()[1]
+        assert stamp.startswith("!Last configuration was updated at ")
+        time.sleep(1.1)
+        assert conn.send_command("display current-configuration").splitlines()[1] == stamp
         out = conn.send_config_set(
             [
                 "interface GigabitEthernet0/0/2",
@@ -153,6 +158,7 @@ def test_vrp_through_netmiko_huawei(vrp: EmulatedDevice) -> None:
         )
         assert "[wj-vil-xilian-02-GigabitEthernet0/0/2]" in out
         running = conn.send_command("display current-configuration")
+        assert running.splitlines()[1] > stamp  # the change moved it
         assert "\ntelnet server enable" not in running
         loghosts = [ln for ln in running.splitlines() if ln.startswith("info-center loghost 1")]
         assert loghosts[-1] == "info-center loghost 10.200.0.248"  # beside the other two

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 import lab as lab_api
+from automation.render import kept_platform_configs
 from inventory.loader import load_inventory
 from lab.handle import LabHandle
 from lab.preflight import TOOLS, TRAFFIC_TOOLS, missing_tools
@@ -49,7 +50,14 @@ class SessionLab(LabHandle):
         """Bring the lab back if a test took it down (the down test does, then calls this)."""
         state = lab_api.load_state(self.state_dir)
         if state is None or state.status != "up":
-            lab_api.up(load_inventory(LAB_INVENTORY), self.state_dir)
+            up_lab(self.state_dir)
+
+
+def up_lab(state_dir: Path) -> lab_api.LabState:
+    """``lab up`` of the lab profile as the command does it: the emulated devices (dept1 on
+    VRP, vil2 on Comware) boot from automation's rendering for their platform."""
+    inv = load_inventory(LAB_INVENTORY)
+    return lab_api.up(inv, state_dir, vendor_configs=kept_platform_configs(inv))
 
 
 def _require_machine() -> None:
@@ -115,7 +123,7 @@ def lab(lab_machine: LabMachine) -> Iterator[SessionLab]:
     state_dir = new_state_dir()
     try:
         started = time.monotonic()
-        state = lab_api.up(load_inventory(LAB_INVENTORY), state_dir)
+        state = up_lab(state_dir)
         handle = SessionLab(state_dir)
         handle.first_up_wall_seconds = time.monotonic() - started
         handle.first_up_seconds = state.up_seconds or 0.0

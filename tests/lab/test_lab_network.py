@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import netmiko
@@ -25,6 +26,7 @@ from inventory.loader import load_inventory
 from lab.names import FABRIC_NAMESPACE, MGMT_BRIDGE
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.lab.conftest import SessionLab
+from tests.lab.device_access import configure, emulated, running
 
 pytestmark = pytest.mark.lab
 
@@ -202,39 +204,37 @@ def test_lldp_neighbours_equal_the_inventory_links(lab: SessionLab) -> None:
     assert "SysName:      core2" in out and "SysName:      city1" in out
 
 
-def test_netmiko_runs_show_running_config_on_every_device(lab: SessionLab) -> None:
-    def fetch(name: str) -> str:
-        with netmiko.ConnectHandler(**lab.netmiko_params(name)) as conn:
-            return str(conn.send_command("show running-config"))
-
+def test_netmiko_reads_the_running_config_of_every_device(lab: SessionLab) -> None:
+    """``show running-config`` on FRR, ``display current-configuration`` on the emulations."""
     names = routers(lab)
     with ThreadPoolExecutor(max_workers=6) as pool:
-        outputs = dict(zip(names, pool.map(fetch, names), strict=True))
+        outputs = dict(zip(names, pool.map(partial(running, lab), names), strict=True))
     for name, out in outputs.items():
-        assert f"hostname {name}" in out, name
-        assert "router ospf" in out, name
+        if emulated(lab, name):
+            assert f"sysname {name}" in out and "\nospf 1" in out, name
+        else:
+            assert f"hostname {name}" in out and "router ospf" in out, name
 
 
-def test_write_memory_survives_a_power_cycle(lab: SessionLab) -> None:
-    """What automation relies on: config saved over SSH is what the device boots."""
-    params = lab.netmiko_params("vil2")
-    marker = "egovnet lab write-memory check"
+@pytest.mark.parametrize(("device", "loopback"), [("vil3", "10.255.0.23"), ("vil2", "10.255.0.22")])
+def test_a_saved_config_survives_a_power_cycle(lab: SessionLab, device: str, loopback: str) -> None:
+    """What automation relies on: config saved over SSH is what the device boots (write memory
+    on FRR, save on the Comware emulation)."""
+    params = lab.netmiko_params(device)
+    marker = "egovnet lab save check"
     try:
-        with netmiko.ConnectHandler(**params) as conn:
-            conn.send_config_set(
-                [f"interface {lab.ifname('vil2', 'eth1')}", f" description {marker}"]
-            )
+        configure(lab, device, f"interface {lab.ifname(device, 'eth1')}", f" description {marker}")
+        with netmiko.ConnectHandler(**params, global_cmd_verify=True) as conn:
             conn.save_config()
-        lab.device_down("vil2")
-        assert lab.ping("town1", "10.255.0.22", count=2).received == 0
+        lab.device_down(device)
+        assert lab.ping("core1", loopback, count=2).received == 0
     finally:
-        lab.device_up("vil2")
-    with netmiko.ConnectHandler(**params) as conn:
-        assert marker in conn.send_command("show running-config")
+        lab.device_up(device)
+    assert marker in running(lab, device)
     started = time.monotonic()
-    while lab.ping("core1", "10.255.0.22", count=1).received == 0:
-        assert time.monotonic() - started < 15, "vil2 not reachable 15 s after power-on"
-    print(f"\nvil2 reachable from core1 {time.monotonic() - started:.1f}s after device-up")
+    while lab.ping("core1", loopback, count=1).received == 0:
+        assert time.monotonic() - started < 15, f"{device} not reachable 15 s after power-on"
+    print(f"\n{device} reachable from core1 {time.monotonic() - started:.1f}s after device-up")
 
 
 def _outage(lab: SessionLab, source: str, target: str, cut: str, mode: str) -> tuple[int, int]:

@@ -177,37 +177,56 @@ def _kill_snmpd(lab: SessionLab, device: str) -> None:
     os.kill(proc.pid, signal.SIGTERM)
 
 
+@pytest.mark.parametrize(
+    ("device", "site_name", "link"),
+    [
+        ("vil3", "江湾镇田心村", "town2-vil3"),  # FRR
+        ("dept1", "区政务服务数据管理局", "core1-dept1"),  # the Huawei VRP emulation
+        ("vil2", "龙归镇下坝村", "town1-vil2"),  # the H3C Comware emulation
+    ],
+)
 def test_stopped_snmpd_is_device_unreachable_for_that_device_only(
-    lab: SessionLab, noc: Noc
+    lab: SessionLab, noc: Noc, device: str, site_name: str, link: str
 ) -> None:
     since = time.time()
     try:
-        _kill_snmpd(lab, "vil3")
+        _kill_snmpd(lab, device)
         alert, took = noc.wait_alert(
             since,
-            "DeviceUnreachable for vil3",
+            f"DeviceUnreachable for {device}",
             lambda a: a.labels.get("alertname") == "DeviceUnreachable" and a.status == "firing",
             ALERT_WAIT,
         )
-        assert alert.labels["device"] == "vil3"
-        assert alert.labels["site_name"] == "江湾镇田心村"
-        print(f"\nDeviceUnreachable(vil3) at the webhook {took:.0f}s after snmpd stopped")
+        assert alert.labels["device"] == device
+        assert alert.labels["site_name"] == site_name
+        print(f"\nDeviceUnreachable({device}) at the webhook {took:.0f}s after snmpd stopped")
         time.sleep(6)  # one more scrape and evaluation: nobody else may join it
         others = {
             a.labels.get("device")
             for a in noc.alerts(since)
             if a.labels.get("alertname") in {"DeviceUnreachable", "CoreDeviceDown"}
+            and a.status == "firing"
         }
-        assert others == {"vil3"}
+        assert others == {device}
         assert not [
             a
             for a in noc.alerts(since)
             if a.labels.get("alertname") == "LinkDown"
-            and a.labels.get("link") == "town2-vil3"
+            and a.labels.get("link") == link
             and a.status == "firing"
         ], "a silent agent is no link down"
     finally:
         lab_api.up(load_inventory(LAB_INVENTORY), lab.state_dir)  # restarts the dead snmpd
+    noc.wait_alert(
+        since,
+        f"DeviceUnreachable for {device} resolved",
+        lambda a: (
+            a.labels.get("alertname") == "DeviceUnreachable"
+            and a.labels.get("device") == device
+            and a.status == "resolved"
+        ),
+        ALERT_WAIT,
+    )
 
 
 def test_sustained_streams_read_utilisation_and_saturate(lab: SessionLab, noc: Noc) -> None:

@@ -2,9 +2,10 @@
 ``whatif`` predictions against what really happens when links and devices are cut.
 
 All tests share the session's lab (tests/lab/conftest.py); every fault is restored in
-``finally``. Discovery reads LLDP through the FRR NAPALM driver (``--via napalm``: SSH to
-each device, ``get_lldp_neighbors`` from its agent), as it would on production devices with
-their drivers; one test also reads it with lldpcli in the namespaces and expects the same.
+``finally``. Discovery reads LLDP the way ``--via auto`` does (lldpcli in the FRR devices'
+namespaces, ``display lldp neighbor`` over SSH through TextFSM on the emulated VRP and
+Comware devices); one test also reads with lldpcli in every namespace and through the NAPALM
+drivers where the platform has one, and expects the same links.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ LLDP_TTL = TX_INTERVAL_SECONDS * TX_HOLD
 CLOUD = "cloud1"
 
 
-def discover(lab: SessionLab, via: str = "napalm") -> tuple[int, dict[str, Any]]:
+def discover(lab: SessionLab, via: str = "auto", *devices: str) -> tuple[int, dict[str, Any]]:
     proc = run_egovnet(
         "topology",
         "discover",
@@ -38,6 +39,7 @@ def discover(lab: SessionLab, via: str = "napalm") -> tuple[int, dict[str, Any]]
         str(lab.state_dir),
         "--via",
         via,
+        *(arg for device in devices for arg in ("-d", device)),
         "--json",
         timeout=120,
         env=lab.env,
@@ -70,12 +72,24 @@ def test_discover_matches_intended_links(lab: SessionLab) -> None:
     assert [k for k, v in states.items() if v != "discovered"] == []
     assert report["unexpected"] == []
     assert all(d["ok"] for d in report["devices"]), report["devices"]
-    assert {d["source"] for d in report["devices"]} == {"napalm"}
+    sources = {d["device"]: d["source"] for d in report["devices"]}
+    assert {sources["dept1"], sources["vil2"]} == {"cli"}  # the emulations, through TextFSM
+    assert {s for d, s in sources.items() if d not in ("dept1", "vil2")} == {"lldpcli"}
     assert report["clean"] is True
     assert rc == 0
-    # lldpcli inside the namespaces sees the same links
-    rc, direct = discover(lab, via="lldpcli")
-    assert rc == 0 and link_states(direct) == states
+    # lldpcli in every namespace (beside the emulations too): the same links
+    rc, other = discover(lab, "lldpcli")
+    assert rc == 0 and link_states(other) == states
+    assert {d["source"] for d in other["devices"]} == {"lldpcli"}
+    # the NAPALM drivers: egovnet's FRR driver and napalm-huawei-vrp; Comware has none
+    rc, napalm = discover(lab, "napalm")
+    assert rc == 1
+    failed = {d["device"]: d["error"] for d in napalm["devices"] if not d["ok"]}
+    assert list(failed) == ["vil2"] and "no NAPALM driver for hp_comware" in str(failed)
+    read = [d["device"] for d in napalm["devices"] if d["ok"]]
+    rc, napalm = discover(lab, "napalm", *read)
+    assert rc == 0 and link_states(napalm) == states
+    assert {d["source"] for d in napalm["devices"]} == {"napalm"}
 
 
 def test_discover_reports_a_cut_link_missing(lab: SessionLab) -> None:

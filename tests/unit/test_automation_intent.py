@@ -28,9 +28,12 @@ def test_servers_are_not_rendered(lab_inventory: Inventory) -> None:
 
 
 def test_lab_profile_renders_frr_and_production_flag_ignores_override(
-    lab_inventory: Inventory,
+    lab_inventory: Inventory, frr_lab_inventory: Inventory
 ) -> None:
-    assert {i.platform for i in build_intents(lab_inventory)} == {Platform.frr}
+    assert {i.platform for i in build_intents(frr_lab_inventory)} == {Platform.frr}
+    # the lab profile keeps two devices on their production platform (their emulation)
+    kept = {i.name: i.platform for i in build_intents(lab_inventory) if i.platform != "frr"}
+    assert kept == {"dept1": Platform.huawei_vrp, "vil2": Platform.hp_comware}
     prod = {i.name: i.platform for i in build_intents(lab_inventory, production=True)}
     assert prod["core1"] is Platform.huawei_vrp
     assert prod["town1"] is Platform.hp_comware
@@ -81,8 +84,10 @@ def test_only_access_circuits_are_shaped_to_the_committed_rate(
     assert {i.shaping.committed_mbps for i in town2.interfaces if i.shaping} == {50, 30}
 
 
-def test_loopback_and_site_lan_are_passive(lab_inventory: Inventory) -> None:
-    dept1 = build_intent(lab_inventory, lab_inventory.device("dept1"))
+def test_loopback_and_site_lan_are_passive(
+    lab_inventory: Inventory, frr_lab_inventory: Inventory
+) -> None:
+    dept1 = build_intent(frr_lab_inventory, frr_lab_inventory.device("dept1"))
     lan = next(i for i in dept1.interfaces if i.role is InterfaceRole.lan)
     assert lan.name == "lan0"  # the lab's LAN interface on the FRR platform
     assert lan.address == ipaddress.IPv4Interface("10.210.1.1/24")
@@ -91,6 +96,9 @@ def test_loopback_and_site_lan_are_passive(lab_inventory: Inventory) -> None:
     assert loop.address == ipaddress.IPv4Interface("10.255.0.31/32")
     assert set(dept1.ospf.passive_interfaces) == {"lan0", "lo"}
     assert dept1.ospf.router_id == "10.255.0.31"
+    # on its emulated VRP platform the same LAN is the device's VLAN interface
+    vrp = build_intent(lab_inventory, lab_inventory.device("dept1"))
+    assert set(vrp.ospf.passive_interfaces) == {"Vlanif100", "LoopBack0"}
     # a core device serves no LAN
     core1 = build_intent(lab_inventory, lab_inventory.device("core1"))
     assert not any(i.role is InterfaceRole.lan for i in core1.interfaces)

@@ -70,9 +70,9 @@ def test_district_goldens_on_frr(district_inventory: Inventory) -> None:
         check_golden(GOLDEN / "district" / "frr" / f"{dev.name}.cfg", rendered.text)
 
 
-def test_lab_goldens_on_frr(lab_inventory: Inventory) -> None:
-    for dev in network_devices(lab_inventory):
-        rendered = RENDERER.render(build_intent(lab_inventory, dev))
+def test_lab_goldens_on_frr(frr_lab_inventory: Inventory) -> None:
+    for dev in network_devices(frr_lab_inventory):
+        rendered = RENDERER.render(build_intent(frr_lab_inventory, dev))
         assert rendered.platform is Platform.frr
         check_golden(GOLDEN / "lab" / "frr" / f"{dev.name}.cfg", rendered.text)
 

@@ -78,13 +78,20 @@ def test_nornir_plugin_yields_the_source_of_truth(district_inventory: Inventory)
     assert next(iter(village.values())).data["site_name"] == "江湾镇田心村"
 
 
-def test_lab_profile_runs_frr_everywhere() -> None:
+@pytest.mark.parametrize(
+    ("profile", "kept"),
+    [("lab-frr", {}), ("lab", {"dept1": "huawei_vrp", "vil2": "hp_comware"})],
+)
+def test_lab_profiles_run_frr_but_where_they_keep_the_platform(
+    profile: str, kept: dict[str, str]
+) -> None:
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": 1}},
-        inventory={"plugin": "EgovnetInventory", "options": {"profile": "lab"}},
+        inventory={"plugin": "EgovnetInventory", "options": {"profile": profile}},
         logging={"enabled": False},
     )
-    assert {h.platform for h in nr.inventory.hosts.values()} == {"frr"}
+    platforms = {name: h.platform for name, h in nr.inventory.hosts.items()}
+    assert {name: p for name, p in platforms.items() if p != "frr"} == kept
     assert nr.inventory.hosts["core1"].data["production_platform"] == "huawei_vrp"
 
 

@@ -13,7 +13,7 @@ from base.errors import DiscoveryError
 from inventory.catalog import Inventory
 from inventory.loader import load_inventory
 from inventory.models import Platform, Role
-from tests.conftest import REPO, invoke_egovnet
+from tests.conftest import LAB_INVENTORY, REPO, invoke_egovnet
 from tests.unit.topology_helpers import egovnet
 from topology.discovery.drift import DEFAULT_IGNORED_INTERFACES, EndVerdict, LinkState, compare
 from topology.discovery.interfaces import interface_key, remote_port
@@ -21,6 +21,7 @@ from topology.discovery.metrics import drift_metrics
 from topology.discovery.models import DeviceNeighbors, Neighbor
 from topology.discovery.platforms import LLDP_COMMANDS, frr
 from topology.discovery.sources import (
+    ByPlatform,
     CommandSource,
     NapalmSource,
     from_napalm,
@@ -33,6 +34,12 @@ pytestmark = pytest.mark.unit
 FIXTURES = REPO / "tests" / "fixtures" / "topology"
 SLICE = FIXTURES / "lldp-slice"
 LAB_LLDP = FIXTURES / "lldp-lab"
+
+
+@pytest.fixture(scope="module")
+def lab_inventory(frr_lab_inventory: Inventory) -> Inventory:
+    """The recordings under LAB_LLDP are lldpcli's on the lab with FRR on every device."""
+    return frr_lab_inventory
 
 
 @pytest.fixture(scope="module")
@@ -312,7 +319,7 @@ def test_cli_discover_from_recordings(capsys: pytest.CaptureFixture[str]) -> Non
         "topology",
         "discover",
         "--profile",
-        "lab",
+        "lab-frr",
         "--json",
         "--from-dir",
         str(LAB_LLDP / "intended"),
@@ -326,3 +333,21 @@ def test_cli_discover_from_recordings(capsys: pytest.CaptureFixture[str]) -> Non
     ):
         done = egovnet(capsys, "topology", "discover", "--profile", "lab", *bad)
         assert done.returncode == 2 and done.stderr.startswith("error: ")
+
+
+def test_auto_names_the_source_each_device_was_read_with() -> None:
+    """On the lab (FRR beside the emulated dept1 and vil2) ``auto`` reads FRR with lldpcli
+    and the rest over the CLI; each reading says which, also when it failed."""
+    inv = load_inventory(LAB_INVENTORY)
+    lldpcli = CommandSource(recorded_runner(LAB_LLDP / "intended"), name="lldpcli")
+
+    def unreachable(device: object, command: str) -> str:
+        raise DiscoveryError("no route to host")
+
+    source = ByPlatform({Platform.frr: lldpcli}, default=CommandSource(unreachable, name="cli"))
+    readings = {r.device: r for r in read_all(inv, source, network(inv))}
+    assert {d: r.source for d, r in readings.items() if r.source != "lldpcli"} == {
+        "dept1": "cli",
+        "vil2": "cli",
+    }
+    assert readings["vil2"].error == "no route to host" and readings["town1"].ok

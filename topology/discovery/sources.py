@@ -57,8 +57,16 @@ class ByPlatform:
     default: NeighborSource
     name: str = "auto"
 
+    def pick(self, platform: Platform) -> NeighborSource:
+        return self.sources.get(platform, self.default)
+
     def read(self, device: Device, platform: Platform) -> list[Neighbor]:
-        return self.sources.get(platform, self.default).read(device, platform)
+        return self.pick(platform).read(device, platform)
+
+
+def used_source(source: NeighborSource, platform: Platform) -> str:
+    """What a device's reading names as its source: under ``auto``, the one really used."""
+    return source.pick(platform).name if isinstance(source, ByPlatform) else source.name
 
 
 def recorded_runner(*directories: Path) -> CommandRunner:
@@ -115,12 +123,14 @@ def read_all(
     per device, never raised, so one unreachable CPE does not stop a district run."""
 
     def one(device: Device) -> DeviceNeighbors:
+        platform = inv.platform(device)
+        name = used_source(source, platform)
         try:
-            found = source.read(device, inv.platform(device))
-            result = DeviceNeighbors(device=device.name, source=source.name, neighbors=found)
+            found = source.read(device, platform)
+            result = DeviceNeighbors(device=device.name, source=name, neighbors=found)
         except Exception as exc:  # any driver/transport error is this device's failure
             reason = str(exc) if isinstance(exc, DiscoveryError) else f"{type(exc).__name__}: {exc}"
-            result = DeviceNeighbors(device=device.name, source=source.name, error=reason)
+            result = DeviceNeighbors(device=device.name, source=name, error=reason)
         if progress is not None:
             progress(result)
         return result

@@ -1,9 +1,10 @@
-"""The mixed lab (``egovnet lab up --mixed``, profile lab-mixed): dept1 answers as a Huawei VRP
+"""The lab's two vendor devices (``profile.keep_platform``): dept1 answers as a Huawei VRP
 device and vil2 as an H3C Comware device through lab/vendors/' emulations, FRR still routes in
-their namespaces, and ``egovnet config`` drives them like the devices they stand for.
+their namespaces, and egovnet drives and monitors them like the devices they stand for.
 
-The module brings its own lab up through the real command (one lab at a time: the session's
-default lab, if a test before this one started it, is taken down and brought back after).
+On the session's lab (tests/lab/conftest.py); the config lifecycle on them is in
+test_automation_lab.py, discovery in test_topology_lab.py. What this module changes it puts
+back: the pushed descriptions, the health faults; the last test takes the lab down and up.
 """
 
 from __future__ import annotations
@@ -22,40 +23,22 @@ from netmiko import ConnectHandler
 
 import lab as lab_api
 from base.procs import alive
-from lab.handle import LabHandle
 from monitor.stack import StackLayout
 from monitor.webhook import WebhookAlert
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.integration.exporter_process import Running, samples, start_exporter, stop
-from tests.lab.conftest import LabMachine, new_state_dir, take_down
+from tests.lab.conftest import SessionLab
 from tests.lab.test_monitor_lab import Noc
 from tests.monitor_support import free_port
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
-MIXED_INVENTORY = LAB_INVENTORY.parent / "lab-mixed"
 EMULATED = {"dept1": "huawei_vrp", "vil2": "hp_comware"}
 #: the circuit ids the changed inventory gives the two devices' uplinks (their descriptions)
 RENAMED = {"SGWJ-DX-2001": "SGWJ-DX-2001-MOVED", "SGWJ-DX-1102": "SGWJ-DX-1102-MOVED"}
 
 
-@pytest.fixture(scope="module")
-def mixed(lab_machine: LabMachine) -> Iterator[LabHandle]:
-    session = lab_machine.session_lab
-    if session is not None:
-        lab_api.down(session.state_dir)
-    state_dir = new_state_dir()
-    try:
-        done = run_egovnet("lab", "up", "--mixed", "--state-dir", str(state_dir), "--json")
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-        yield LabHandle(state_dir)
-    finally:
-        take_down(state_dir)
-        if session is not None:
-            session.ensure_up()
-
-
-def config(mixed: LabHandle, *args: str, inventory: Path = MIXED_INVENTORY) -> dict[str, Any]:
+def config(lab: SessionLab, *args: str, inventory: Path = LAB_INVENTORY) -> dict[str, Any]:
     done = run_egovnet(
         "config",
         *args,
@@ -63,20 +46,20 @@ def config(mixed: LabHandle, *args: str, inventory: Path = MIXED_INVENTORY) -> d
         "--inventory",
         str(inventory),
         "--state-dir",
-        str(mixed.state_dir),
+        str(lab.state_dir),
         "--json",
-        env={**mixed.env, "EGOVNET_USER": "lab-tester"},
+        env={**lab.env, "EGOVNET_USER": "lab-tester"},
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout)
     return {d["device"]: d for d in report["devices"]}
 
 
-def running_config(mixed: LabHandle, device: str) -> str:
+def running_config(lab: SessionLab, device: str) -> str:
     """The device's running config as an engineer reads it over SSH."""
     # echo checks on: Netmiko's hp_comware has them off, and then a late prompt from its own
     # prompt probing can end the read with nothing on a loaded machine (automation does the same)
-    conn = ConnectHandler(**mixed.netmiko_params(device), global_cmd_verify=True)
+    conn = ConnectHandler(**lab.netmiko_params(device), global_cmd_verify=True)
     try:
         return str(conn.send_command("display current-configuration", read_timeout=30))
     finally:
@@ -88,19 +71,19 @@ def ssh_version(address: str) -> str:
         return sock.recv(256).decode("ascii", "replace").strip()
 
 
-def exporter(mixed: LabHandle, work: Path) -> Running:
-    """The exporter on the mixed lab's inventory and secrets, on a free loopback port."""
+def exporter(lab: SessionLab, work: Path) -> Running:
+    """The exporter on the lab's inventory and secrets, on a free loopback port."""
     (work / "exporter.yml").write_text(
-        f"inventory: {MIXED_INVENTORY}\n"
-        f"secrets_file: {mixed.state_dir / 'secrets.env'}\n"
-        f"state_dir: {mixed.state_dir}\n",
+        f"inventory: {LAB_INVENTORY}\n"
+        f"secrets_file: {lab.state_dir / 'secrets.env'}\n"
+        f"state_dir: {lab.state_dir}\n",
         encoding="utf-8",
     )
     return start_exporter(work)
 
 
-def test_status_shows_each_devices_platform(mixed: LabHandle) -> None:
-    done = run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir), "--json")
+def test_status_shows_each_devices_platform(lab: SessionLab) -> None:
+    done = run_egovnet("lab", "status", "--state-dir", str(lab.state_dir), "--json")
     assert done.returncode == 0, done.stdout[-3000:]
     nodes = {n["device"]: n for n in json.loads(done.stdout)["nodes"]}
     assert {name: n["platform"] for name, n in nodes.items() if name in EMULATED} == EMULATED
@@ -111,98 +94,75 @@ def test_status_shows_each_devices_platform(mixed: LabHandle) -> None:
     for name in EMULATED:  # routing stays FRR's: every adjacency Full, snmpd answers
         assert nodes[name]["ospf_full"] == nodes[name]["ospf_expected"] > 0
         assert nodes[name]["snmp_sys_name"] == name
-    table = run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir)).stdout
+    table = run_egovnet("lab", "status", "--state-dir", str(lab.state_dir)).stdout
     assert "huawei_vrp" in table and "hp_comware" in table
 
 
-def test_the_emulation_answers_ssh_where_frr_devices_run_openssh(mixed: LabHandle) -> None:
-    assert "OpenSSH" in ssh_version(mixed.mgmt_address("town1"))
+def test_the_emulation_answers_ssh_where_frr_devices_run_openssh(lab: SessionLab) -> None:
+    assert "OpenSSH" in ssh_version(lab.mgmt_address("town1"))
     for device in EMULATED:
-        assert "OpenSSH" not in ssh_version(mixed.mgmt_address(device))
-    assert "sysname dept1" in running_config(mixed, "dept1")
+        assert "OpenSSH" not in ssh_version(lab.mgmt_address(device))
+    assert "sysname dept1" in running_config(lab, "dept1")
 
 
-def test_a_fresh_mixed_lab_has_no_diff(mixed: LabHandle) -> None:
-    report = config(mixed, "diff")
-    assert {d: r["platform"] for d, r in report.items()} == EMULATED
-    assert {d: r["status"] for d, r in report.items()} == dict.fromkeys(EMULATED, "unchanged")
-
-
-def test_topology_discover_reads_the_emulations_beside_lldpd(mixed: LabHandle) -> None:
-    """``--via auto``: lldpcli on the FRR devices, ``display lldp neighbor`` over SSH on the
-    two emulations; the inventory's 16 links are all found either way."""
-    done = run_egovnet(
-        "topology",
-        "discover",
-        "--inventory",
-        str(MIXED_INVENTORY),
-        "--state-dir",
-        str(mixed.state_dir),
-        "--json",
-        env={**mixed.env, "EGOVNET_USER": "lab-tester"},
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    report = json.loads(done.stdout)
-    assert report["clean"] and report["counts"] == {"missing": 0, "miswired": 0, "unexpected": 0}
-    read = {d["device"]: d for d in report["devices"]}
-    for device in EMULATED:
-        assert read[device]["ok"] and read[device]["neighbors"] > 0
-
-
-def test_a_pushed_description_lands_in_the_emulation(mixed: LabHandle, tmp_path: Path) -> None:
+def test_a_pushed_description_lands_in_the_emulation(lab: SessionLab, tmp_path: Path) -> None:
     changed = tmp_path / "inventory"
-    shutil.copytree(MIXED_INVENTORY, changed)  # the links' targets, as files
+    shutil.copytree(LAB_INVENTORY, changed)  # the links' targets, as files
     links = changed / "links.yaml"
     text = links.read_text(encoding="utf-8")
     for old, new in RENAMED.items():
         text = text.replace(f"circuit_id: {old},", f"circuit_id: {new},")
     links.write_text(text, encoding="utf-8")
 
-    before = config(mixed, "diff", inventory=changed)
+    before = config(lab, "diff", inventory=changed)
     for device in EMULATED:
         assert before[device]["status"] == "would-change"
         assert "description" in before[device]["diff"]
-    pushed = config(mixed, "push", "--commit", inventory=changed)
+    pushed = config(lab, "push", "--commit", inventory=changed)
     assert {d: r["status"] for d, r in pushed.items()} == dict.fromkeys(EMULATED, "committed")
-    assert "SGWJ-DX-2001-MOVED" in running_config(mixed, "dept1")
-    assert "SGWJ-DX-1102-MOVED" in running_config(mixed, "vil2")
-    after = config(mixed, "diff", inventory=changed)
+    assert "SGWJ-DX-2001-MOVED" in running_config(lab, "dept1")
+    assert "SGWJ-DX-1102-MOVED" in running_config(lab, "vil2")
+    after = config(lab, "diff", inventory=changed)
     assert {d: r["status"] for d, r in after.items()} == dict.fromkeys(EMULATED, "unchanged")
     # the push saved the config: the emulation's boot file has it, secrets still markers
-    boot = mixed.state_dir / "lab" / "devices" / "dept1" / "vendor" / "config.cfg"
+    boot = lab.state_dir / "lab" / "devices" / "dept1" / "vendor" / "config.cfg"
     saved = boot.read_text(encoding="utf-8")
     assert "SGWJ-DX-2001-MOVED" in saved and "<<secret:" in saved
-    assert not any(value in saved for value in mixed.env.values())
+    assert not any(value in saved for value in lab.env.values())
 
 
-def test_up_again_leaves_the_running_emulations_alone(mixed: LabHandle) -> None:
+def test_up_again_leaves_the_running_emulations_alone(lab: SessionLab) -> None:
     def vendor_pids() -> dict[str, int]:
-        state = lab_api.load_state(mixed.state_dir)
+        state = lab_api.load_state(lab.state_dir)
         assert state is not None
         return {p.node: p.pid for p in state.processes if p.daemon == "vendor"}
 
     before = vendor_pids()
-    done = run_egovnet("lab", "up", "--mixed", "--state-dir", str(mixed.state_dir), "--json")
+    done = run_egovnet("lab", "up", "--state-dir", str(lab.state_dir), "--json")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert vendor_pids() == before
     assert sorted(before) == sorted(EMULATED)
 
 
-def test_a_power_cycle_boots_what_the_device_saved(mixed: LabHandle) -> None:
+def test_a_power_cycle_boots_what_the_device_saved(lab: SessionLab) -> None:
     """After the push above (which saved), the emulation starts again from its saved config;
     FRR comes back with its adjacencies, as on every lab device."""
     for verb in ("device-down", "device-up"):
-        done = run_egovnet("lab", "fault", verb, "dept1", "--state-dir", str(mixed.state_dir))
+        done = run_egovnet("lab", "fault", verb, "dept1", "--state-dir", str(lab.state_dir))
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "SGWJ-DX-2001-MOVED" in running_config(mixed, "dept1")
-    neighbors = mixed.ospf_neighbors("dept1")
+    assert "SGWJ-DX-2001-MOVED" in running_config(lab, "dept1")
+    neighbors = lab.ospf_neighbors("dept1")
     assert len(neighbors) == 2 and all(n.full for n in neighbors)
+    # the lab's own inventory again: the moved circuit ids go, and stay gone when saved
+    pushed = config(lab, "push", "--commit")
+    assert {d: r["status"] for d, r in pushed.items()} == dict.fromkeys(EMULATED, "committed")
+    assert "SGWJ-DX-2001-MOVED" not in running_config(lab, "dept1")
 
 
 def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
-    mixed: LabHandle, tmp_path: Path
+    lab: SessionLab, tmp_path: Path
 ) -> None:
-    running = exporter(mixed, tmp_path)
+    running = exporter(lab, tmp_path)
     try:
         for device in [*EMULATED, "town1"]:
             status, body = running.get(f"/snmp?target={device}")
@@ -217,8 +177,8 @@ def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
         stop(running)
 
 
-def fault_health(mixed: LabHandle, device: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_egovnet("lab", "fault", "health", device, *args, "--state-dir", str(mixed.state_dir))
+def fault_health(lab: SessionLab, device: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_egovnet("lab", "fault", "health", device, *args, "--state-dir", str(lab.state_dir))
 
 
 def health_of(running: Running, device: str) -> dict[str, dict[str, float]]:
@@ -234,23 +194,23 @@ def health_of(running: Running, device: str) -> dict[str, dict[str, float]]:
 
 
 def test_a_health_fault_reaches_the_exporter_and_status_and_up_clears_it(
-    mixed: LabHandle, tmp_path: Path
+    lab: SessionLab, tmp_path: Path
 ) -> None:
     # bad input: one line, exit 2, nothing changed
-    frr_device = fault_health(mixed, "town1", "--cpu", "90")
+    frr_device = fault_health(lab, "town1", "--cpu", "90")
     assert frr_device.returncode == 2 and "town1: runs FRR in this lab" in frr_device.stderr
     assert len(frr_device.stderr.strip().splitlines()) == 1, frr_device.stderr
-    too_much = fault_health(mixed, "dept1", "--cpu", "101")
+    too_much = fault_health(lab, "dept1", "--cpu", "101")
     assert too_much.returncode == 2 and "dept1: cpu 101: expected a percentage" in too_much.stderr
-    bad_fan = fault_health(mixed, "dept1", "--fan", "two")
+    bad_fan = fault_health(lab, "dept1", "--fan", "two")
     assert bad_fan.returncode == 2 and "--fan 'two'" in bad_fan.stderr
 
-    running = exporter(mixed, tmp_path)
+    running = exporter(lab, tmp_path)
     try:
         before = health_of(running, "dept1")
         (port, rx_before), *_ = before["egovnet_interface_optical_rx_dbm"].items()
         assert port and rx_before > -20
-        done = fault_health(mixed, "dept1", "--cpu", "95", "--port", port, "--rx", "-27.5")
+        done = fault_health(lab, "dept1", "--cpu", "95", "--port", port, "--rx", "-27.5")
         assert done.returncode == 0, done.stdout + done.stderr
         assert "cpu 95%" in done.stdout and f"{port} rx -27.5 dBm" in done.stdout
         after = health_of(running, "dept1")  # the next scrape: no restart, no cache
@@ -259,18 +219,18 @@ def test_a_health_fault_reaches_the_exporter_and_status_and_up_clears_it(
         nodes = {
             n["device"]: n
             for n in json.loads(
-                run_egovnet("lab", "status", "--state-dir", str(mixed.state_dir), "--json").stdout
+                run_egovnet("lab", "status", "--state-dir", str(lab.state_dir), "--json").stdout
             )["nodes"]
         }
         assert "health: cpu 95%" in nodes["dept1"]["faults"]
-        assert fault_health(mixed, "dept1", "--clear").returncode == 0
+        assert fault_health(lab, "dept1", "--clear").returncode == 0
         assert health_of(running, "dept1") == before
 
         # a failed fan on the Comware device; `lab up` heals it with the other faults
-        assert fault_health(mixed, "vil2", "--fan", "2=failed").returncode == 0
+        assert fault_health(lab, "vil2", "--fan", "2=failed").returncode == 0
         fans = health_of(running, "vil2")["egovnet_device_fan_ok"]
         assert sorted(fans.values()) == [0, 1], fans  # one of its two fans failed
-        up = run_egovnet("lab", "up", "--mixed", "--state-dir", str(mixed.state_dir))
+        up = run_egovnet("lab", "up", "--state-dir", str(lab.state_dir))
         assert up.returncode == 0, up.stdout[-2000:] + up.stderr[-2000:]
         assert set(health_of(running, "vil2")["egovnet_device_fan_ok"].values()) == {1}
     finally:
@@ -278,11 +238,11 @@ def test_a_health_fault_reaches_the_exporter_and_status_and_up_clears_it(
 
 
 @pytest.fixture
-def noc(mixed: LabHandle) -> Iterator[Noc]:
-    """The monitoring stack on the mixed lab: 5 s scrapes, `for:` at a tenth."""
+def noc(lab: SessionLab) -> Iterator[Noc]:
+    """The monitoring stack on the lab: 5 s scrapes, `for:` at a tenth."""
     prom, am, exp, hook = (free_port() for _ in range(4))
     up = run_egovnet(
-        "monitor", "up", "--inventory", str(MIXED_INVENTORY), "--state-dir", str(mixed.state_dir),
+        "monitor", "up", "--inventory", str(LAB_INVENTORY), "--state-dir", str(lab.state_dir),
         "--prometheus-port", str(prom), "--alertmanager-port", str(am),
         "--exporter-port", str(exp), "--webhook-port", str(hook),
         "--scrape-interval", "5s", "--evaluation-interval", "5s", "--alert-for-scale", "0.1",
@@ -291,9 +251,9 @@ def noc(mixed: LabHandle) -> Iterator[Noc]:
     )  # fmt: skip
     try:
         assert up.returncode == 0, up.stdout + up.stderr
-        yield Noc(mixed.state_dir, f"http://127.0.0.1:{prom}", StackLayout(mixed.state_dir), 0)
+        yield Noc(lab.state_dir, f"http://127.0.0.1:{prom}", StackLayout(lab.state_dir), 0)
     finally:
-        down = run_egovnet("monitor", "down", "--state-dir", str(mixed.state_dir), timeout=60)
+        down = run_egovnet("monitor", "down", "--state-dir", str(lab.state_dir), timeout=60)
         assert down.returncode == 0, down.stdout + down.stderr
 
 
@@ -306,7 +266,7 @@ def _alert(name: str, device: str, status: str) -> Callable[[WebhookAlert], bool
 
 
 def test_a_high_cpu_and_a_weak_transceiver_page_the_noc_and_resolve(
-    mixed: LabHandle, noc: Noc
+    lab: SessionLab, noc: Noc
 ) -> None:
     deadline = time.monotonic() + 60
     while not noc.query('egovnet_interface_optical_rx_dbm{device="vil2"}'):
@@ -314,8 +274,8 @@ def test_a_high_cpu_and_a_weak_transceiver_page_the_noc_and_resolve(
         time.sleep(1)
     port = noc.query('egovnet_interface_optical_rx_dbm{device="vil2"}')[0]["metric"]["interface"]
     since = time.time()
-    assert fault_health(mixed, "dept1", "--cpu", "95").returncode == 0
-    assert fault_health(mixed, "vil2", "--port", port, "--rx", "-27.5").returncode == 0
+    assert fault_health(lab, "dept1", "--cpu", "95").returncode == 0
+    assert fault_health(lab, "vil2", "--port", port, "--rx", "-27.5").returncode == 0
     cpu, _ = noc.wait_alert(since, "DeviceCpuHigh", _alert("DeviceCpuHigh", "dept1", "firing"), 180)
     optic, _ = noc.wait_alert(
         since, "OpticalPowerLow", _alert("OpticalPowerLow", "vil2", "firing"), 180
@@ -324,8 +284,8 @@ def test_a_high_cpu_and_a_weak_transceiver_page_the_noc_and_resolve(
     assert optic.labels["interface"] == port and "-27.50 dBm" in optic.annotations["summary_zh"]
 
     cleared = time.time()
-    assert fault_health(mixed, "dept1", "--clear").returncode == 0
-    assert fault_health(mixed, "vil2", "--clear").returncode == 0
+    assert fault_health(lab, "dept1", "--clear").returncode == 0
+    assert fault_health(lab, "vil2", "--clear").returncode == 0
     noc.wait_alert(
         cleared, "DeviceCpuHigh resolved", _alert("DeviceCpuHigh", "dept1", "resolved"), 180
     )
@@ -334,9 +294,13 @@ def test_a_high_cpu_and_a_weak_transceiver_page_the_noc_and_resolve(
     )
 
 
-def test_down_leaves_nothing_running(mixed: LabHandle) -> None:
-    daemons = [p for p in mixed.state.processes if p.daemon == "vendor"]
+def test_down_stops_the_emulations(lab: SessionLab) -> None:
+    daemons = [p for p in lab.state.processes if p.daemon == "vendor"]
     assert sorted(p.node for p in daemons) == sorted(EMULATED)
-    report = lab_api.down(mixed.state_dir, check=True)
-    assert report.clean, report.leftovers
-    assert not any(alive(p) for p in daemons)
+    try:
+        report = lab_api.down(lab.state_dir, check=True)
+        assert report.clean, report.leftovers
+        assert not any(alive(p) for p in daemons)
+    finally:
+        lab.ensure_up()
+    assert lab.status().healthy
