@@ -351,3 +351,7 @@ def test_auto_names_the_source_each_device_was_read_with() -> None:
         "vil2": "cli",
     }
     assert readings["vil2"].error == "no route to host" and readings["town1"].ok
+    # lldpcli reads lldpd beside an emulated device too: its command, whatever the platform
+    beside = CommandSource(lldpcli.run, name="lldpcli", as_platform=Platform.frr)
+    assert all(r.ok for r in read_all(inv, beside, network(inv)))
+    assert not next(r for r in read_all(inv, lldpcli, network(inv)) if r.device == "dept1").ok

@@ -127,7 +127,8 @@ def live_source(
         or (via is Via.napalm and has_frr and inv.profile.platform_override is Platform.frr)
     )
     aliases = lab_aliases(access.state_dir) if lab_needed else None
-    lldpcli = CommandSource(lab_runner(access.state_dir), name="lldpcli")
+    # lldpd runs in every lab namespace, also beside an emulated vendor device
+    lldpcli = CommandSource(lab_runner(access.state_dir), name="lldpcli", as_platform=Platform.frr)
     if via is Via.lldpcli:
         return lldpcli, aliases
     if via is Via.napalm:

@@ -43,9 +43,11 @@ class CommandSource:
 
     run: CommandRunner
     name: str = "cli"
+    #: read every device with this platform's command (lldpcli beside any device's own CLI)
+    as_platform: Platform | None = None
 
     def read(self, device: Device, platform: Platform) -> list[Neighbor]:
-        command = lldp_command(platform)
+        command = lldp_command(self.as_platform or platform)
         return command.parse(self.run(device, command.command))
 
 
