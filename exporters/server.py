@@ -178,7 +178,8 @@ class HttpServer:
             f"Connection: {'keep-alive' if keep_alive else 'close'}",
             *(f"{k}: {v}" for k, v in extra),
         ]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
         if request is None or request.method != "HEAD":
-            writer.write(body)
+            data += body  # one send, not two: the copy is cheaper than a second segment
+        writer.write(data)
         await writer.drain()
