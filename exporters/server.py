@@ -99,6 +99,9 @@ class HttpServer:
                 if self.on_response is not None:
                     self.on_response(request, response)
                 await self._write(writer, request, response, keep_alive)
+                # Not held while the connection waits for its next request: a scraper keeps
+                # a connection per target, and each last answer is ~80 KiB at 48 ports.
+                del response
                 if not keep_alive:
                     break
         except (ConnectionError, OSError):
