@@ -175,6 +175,10 @@ class Poller:
     def devices(self) -> list[str]:
         return list(self._targets)
 
+    def has(self, device: str) -> bool:
+        """Whether ``device`` is one of the targets (per scrape: no list of every device)."""
+        return device in self._targets
+
     def target(self, device: str) -> SnmpTarget:
         try:
             return self._targets[device]
@@ -360,43 +364,49 @@ class Poller:
             counters = st.counters = array(
                 "q", [-1, 0] * len(_COUNTER32_SLOT) * len(target.interfaces)
             )
+        slots = _COUNTER32_SLOT
+        stride = 2 * len(slots)
+        reindexed = st.reindexed
+        get = got.get
         for p in st.plan.interfaces:
-            raw = [got.get(oid) for oid in p.oids]  # positions as in BASE_COLUMNS
+            raw = list(map(get, p.oids))  # positions as in BASE_COLUMNS
             if raw.count(None) == len(raw):
                 continue  # vanished since the last walk
-            reset_possible = restarted or p.name in st.reindexed
-            st.reindexed.discard(p.name)
-            slots = _COUNTER32_SLOT
-            base = p.slot * 2 * len(slots)
+            reset_possible = restarted
+            if reindexed and p.name in reindexed:
+                reset_possible = True
+                reindexed.discard(p.name)
+            base = p.slot * stride
+            counter32 = p.counter32
             out: list[int | None] = [None] * len(raw)
             for pos, value in enumerate(raw):
                 if type(value) is int:
-                    if p.counter32[pos] and 0 <= value < _INT64:
+                    if counter32[pos] and 0 <= value < _INT64:
                         at = base + 2 * slots[pos]
-                        last = counters[at]
-                        offset = advance(
-                            None if last < 0 else last, counters[at + 1], value, reset_possible
-                        )
-                        counters[at], counters[at + 1] = value, offset
-                        out[pos] = offset + value
+                        if value < counters[at]:  # it fell (the last is -1 before any read)
+                            counters[at + 1] = advance(
+                                counters[at], counters[at + 1], value, reset_possible
+                            )
+                        counters[at] = value
+                        out[pos] = counters[at + 1] + value
                     else:
                         out[pos] = value
             oper, admin, alias = out[2], out[3], raw[9]
             readings.append(
-                InterfaceReading(
-                    name=p.name,
-                    index=p.index,
-                    in_octets=out[0],
-                    out_octets=out[1],
-                    octets_64bit=p.hc,
-                    in_errors=out[5],
-                    out_errors=out[6],
-                    in_discards=out[7],
-                    out_discards=out[8],
-                    oper_up=None if oper is None else oper == 1,
-                    admin_up=None if admin is None else admin == 1,
-                    speed_mbps=out[4],
-                    alias=None if alias is None else _text(alias),
+                InterfaceReading(  # positional, in field order: half the cost of keywords
+                    p.name,  # name
+                    p.index,  # index
+                    out[0],  # in_octets
+                    out[1],  # out_octets
+                    p.hc,  # octets_64bit
+                    out[5],  # in_errors
+                    out[6],  # out_errors
+                    out[7],  # in_discards
+                    out[8],  # out_discards
+                    None if oper is None else oper == 1,  # oper_up
+                    None if admin is None else admin == 1,  # admin_up
+                    out[4],  # speed_mbps
+                    None if alias is None else _text(alias),  # alias
                 )
             )
         return tuple(readings)

@@ -122,10 +122,10 @@ class Exporter:
 
     async def _snmp(self, request: Request) -> Response:
         target = request.query.get("target", "")
-        device = target if target in self.poller.devices else self._by_address.get(target)
+        device = target if self.poller.has(target) else self._by_address.get(target)
         if not target:
             return Response(400, b"'target' parameter must be specified once\n")
-        if device is None or device not in self.poller.devices:
+        if device is None or not self.poller.has(device):
             return Response(400, f"unknown target {target!r}\n".encode())
         timeout = _scrape_timeout(request, self.config)
         reading = await self.poll(device, timeout)
@@ -139,9 +139,10 @@ class Exporter:
         self.health.polls.labels("ok" if reading.ok else "failed").inc()
         self.health.poll_seconds.observe(reading.duration_seconds)
         self.health.values.inc(reading.values)
-        for iface in reading.interfaces:
-            if iface.oper_up is not None:
-                self.book.record_poll(device, iface.name, iface.oper_up, reading.started_at)
+        if self.book.states:  # the book tracks only links that sent a trap: usually none
+            for iface in reading.interfaces:
+                if iface.oper_up is not None:
+                    self.book.record_poll(device, iface.name, iface.oper_up, reading.started_at)
         return reading
 
     async def poll_health(self, device: str, timeout: float | None) -> HealthReading | None:

@@ -10,7 +10,7 @@ from prometheus_client.registry import Collector
 from collectors.readings import DeviceReading, ErrorKind
 
 from .families import add, counter, gauge
-from .labels import LabelCatalog, LabelSet
+from .labels import LabelCatalog, device_kind_labels
 
 
 class DeviceCollector(Collector):
@@ -43,5 +43,5 @@ class DeviceCollector(Collector):
             "egovnet_snmp_errors_total", "SNMP errors by kind since the exporter started."
         )
         for kind in ErrorKind:
-            add(errors, LabelSet([("device", r.device), ("kind", kind.value)]), self.errors[kind])
+            add(errors, device_kind_labels(r.device, kind.value), self.errors[kind])
         yield errors

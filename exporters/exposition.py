@@ -3,7 +3,8 @@
 prometheus_client's ``generate_latest`` formats every label of every sample on every scrape
 (about 20 µs per sample with the nine interface labels). Here a sample whose labels are a
 :class:`~exporters.labels.LabelSet` reuses the text rendered when the inventory was loaded,
-and integer values (SNMP counters) print exactly, without a detour through float. The output
+and integer values (SNMP counters) print exactly, without a detour through float. The answer
+is assembled as UTF-8 bytes from the label sets' encoded text (``LabelSet.utf8``). The output
 parses to the same samples as ``generate_latest`` (tests/unit/test_exporter_exposition.py).
 """
 
@@ -24,7 +25,7 @@ _TYPES = {"counter": "counter", "gauge": "gauge", "info": "gauge", "unknown": "u
 
 
 def render(families: Iterable[Metric]) -> bytes:
-    out: list[str] = []
+    out: list[bytes] = []
     append = out.append
     for family in families:
         name = family.name
@@ -34,14 +35,20 @@ def render(families: Iterable[Metric]) -> bytes:
         elif kind == "info":
             name += "_info"
         doc = family.documentation.replace("\\", r"\\").replace("\n", r"\n")
-        append(f"# HELP {name} {doc}\n# TYPE {name} {_TYPES.get(kind, kind)}\n")
+        append(f"# HELP {name} {doc}\n# TYPE {name} {_TYPES.get(kind, kind)}\n".encode())
+        shown_name, name_utf8 = None, b""
         for sample in family.samples:
+            if sample.name is not shown_name:  # the family's samples share one name object
+                shown_name = sample.name
+                name_utf8 = shown_name.encode("utf-8")
             labels = sample.labels
-            text = labels.text if type(labels) is LabelSet else render_labels(labels)
+            text = labels.utf8 if type(labels) is LabelSet else render_labels(labels).encode()
             value = sample.value
-            shown = str(value) if type(value) is int else _go_float(value)
-            append(f"{sample.name}{text} {shown}\n")
-    return "".join(out).encode("utf-8")
+            if type(value) is int:
+                append(b"%s%s %d\n" % (name_utf8, text, value))
+            else:
+                append(b"%s%s %s\n" % (name_utf8, text, _go_float(value).encode()))
+    return b"".join(out)
 
 
 def render_collectors(collectors: Iterable[Collector]) -> bytes:

@@ -33,25 +33,42 @@ def render_labels(labels: dict[str, str]) -> str:
 
 
 class LabelSet(dict[str, str]):
-    """Labels of one series with their exposition text; never mutate one after creation."""
+    """Labels of one series with their exposition text; never mutate one after creation.
 
-    __slots__ = ("text",)
+    The text is kept as UTF-8 bytes (``utf8``): the answer is assembled from bytes, so a
+    label value in Chinese does not make the whole answer a wide string that then has to be
+    encoded character by character (that encoding was ~100 µs of a 48-port answer).
+    """
+
+    __slots__ = ("utf8",)
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__(items)
-        self.text = render_labels(self)
+        self.utf8 = render_labels(self).encode("utf-8")
 
     @classmethod
-    def rendered(cls, items: Iterable[tuple[str, str]], text: str) -> LabelSet:
-        """A label set whose ``text`` the caller already rendered (as :func:`render_labels`
-        would): the catalog composes it from escaped pieces instead of formatting it again."""
+    def rendered(cls, items: Iterable[tuple[str, str]], utf8: bytes) -> LabelSet:
+        """A label set whose text the caller already rendered and encoded (as
+        :func:`render_labels` would): composed from escaped pieces, not formatted again."""
         new = dict.__new__(cls)
         dict.__init__(new, items)
-        new.text = text
+        new.utf8 = utf8
         return new
+
+    @property
+    def text(self) -> str:
+        """The label text as the exposition shows it: ``{a="1",b="2"}``."""
+        return self.utf8.decode("utf-8")
 
     def extend(self, **extra: str) -> LabelSet:
         return LabelSet([*self.items(), *extra.items()])
+
+
+def device_kind_labels(device: str, kind: str) -> LabelSet:
+    """``{device=...,kind=...}`` (SNMP errors, traps received), without sorting and formatting
+    a generic label set: a scrape makes one per error kind."""
+    utf8 = f'{{device="{escape_label_value(device)}",kind="{escape_label_value(kind)}"}}'
+    return LabelSet.rendered((("device", device), ("kind", kind)), utf8.encode("utf-8"))
 
 
 _SORTED = sorted(IF_LABELS)
@@ -70,8 +87,9 @@ class _Shape:
         self.head = (
             "{" + "".join(f'{k}="{escape_label_value(values[k])}",' for k in before)
             + 'interface="'
-        )  # fmt: skip
-        self.tail = '"' + "".join(f',{k}="{escape_label_value(values[k])}"' for k in after) + "}"
+        ).encode("utf-8")  # fmt: skip
+        tail = '"' + "".join(f',{k}="{escape_label_value(values[k])}"' for k in after) + "}"
+        self.tail = tail.encode("utf-8")
 
     def __reduce__(self) -> tuple[type[_Shape], tuple[dict[str, str]]]:
         return _Shape, (self.base,)
@@ -83,7 +101,7 @@ class InterfaceInfo:
     Kept for every interface of every device for the exporter's life, so it holds only its
     name and a :class:`_Shape` shared with the other interfaces of its device or link end,
     and builds its :class:`LabelSet` when asked, once per scrape (a dict copy and three
-    strings joined): a label set kept per interface was most of the exporter's memory at
+    byte strings joined): a label set kept per interface was most of the exporter's memory at
     50,000 interfaces.
     """
 
@@ -105,7 +123,7 @@ class InterfaceInfo:
         target_bytes: float | None,
     ) -> None:
         self.name = name
-        self._name_text = escape_label_value(name)
+        self._name_text = escape_label_value(name).encode("utf-8")
         self._shape = shape
         self.committed_bytes = committed_bytes
         self.baseline_bytes = baseline_bytes
@@ -123,17 +141,13 @@ class InterfaceInfo:
         return self._shape.base["link"] or None
 
     @property
-    def text(self) -> str:
-        shape = self._shape
-        return shape.head + self._name_text + shape.tail
-
-    @property
     def labels(self) -> LabelSet:
         """The IF label set (a new one each time: keep it for the scrape, not longer)."""
+        shape = self._shape
         labels = _new_label_set(LabelSet)
-        _fill(labels, self._shape.base)
+        _fill(labels, shape.base)
         labels["interface"] = self.name
-        labels.text = self.text
+        labels.utf8 = shape.head + self._name_text + shape.tail
         return labels
 
     def labels_with_alias(self, alias: str) -> LabelSet:
@@ -143,9 +157,9 @@ class InterfaceInfo:
         _fill(labels, shape.base)
         labels["interface"] = self.name
         labels["alias"] = alias
-        labels.text = (
-            '{alias="' + escape_label_value(alias) + '",' + shape.head[1:] + self._name_text
-            + shape.tail
+        labels.utf8 = (
+            b'{alias="' + escape_label_value(alias).encode("utf-8") + b'",' + shape.head[1:]
+            + self._name_text + shape.tail
         )  # fmt: skip
         return labels
 

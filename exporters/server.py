@@ -99,6 +99,9 @@ class HttpServer:
                 if self.on_response is not None:
                     self.on_response(request, response)
                 await self._write(writer, request, response, keep_alive)
+                # Not held while the connection waits for its next request: a scraper keeps
+                # a connection per target, and each last answer is ~80 KiB at 48 ports.
+                del response
                 if not keep_alive:
                     break
         except (ConnectionError, OSError):
@@ -178,7 +181,8 @@ class HttpServer:
             f"Connection: {'keep-alive' if keep_alive else 'close'}",
             *(f"{k}: {v}" for k, v in extra),
         ]
-        writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
         if request is None or request.method != "HEAD":
-            writer.write(body)
+            data += body  # one send, not two: the copy is cheaper than a second segment
+        writer.write(data)
         await writer.drain()

@@ -10,7 +10,7 @@ from prometheus_client.registry import Collector
 from collectors.linkstate import LinkStateBook
 
 from .families import add, counter, gauge
-from .labels import LabelCatalog, LabelSet
+from .labels import LabelCatalog, device_kind_labels
 
 
 class TrapCollector(Collector):
@@ -31,5 +31,5 @@ class TrapCollector(Collector):
             "egovnet_traps_received_total", "SNMP notifications received, by device and kind."
         )
         for (device, kind), count in sorted(self.book.received.items()):
-            add(received, LabelSet([("device", device), ("kind", kind.value)]), count)
+            add(received, device_kind_labels(device, kind.value), count)
         yield received

@@ -12,7 +12,7 @@ from prometheus_client.registry import Collector
 
 from exporters.exposition import render
 from exporters.families import add, counter, gauge
-from exporters.labels import LabelSet
+from exporters.labels import LabelSet, device_kind_labels
 
 pytestmark = pytest.mark.unit
 
@@ -65,3 +65,10 @@ def test_label_text_is_rendered_once_and_sorted() -> None:
     assert labels.text == '{a="1",b="2"}'
     assert labels.extend(c="3").text == '{a="1",b="2",c="3"}'
     assert dict(labels) == {"a": "1", "b": "2"}
+
+
+def test_error_and_trap_label_sets_render_as_a_generic_label_set_does() -> None:
+    odd = 'core "1"\\\nnext'
+    fast = device_kind_labels(odd, "timeout")
+    assert fast.text == LabelSet([("kind", "timeout"), ("device", odd)]).text
+    assert dict(fast) == {"device": odd, "kind": "timeout"}
