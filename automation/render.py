@@ -164,8 +164,8 @@ def _tidy(text: str) -> str:
 
 def kept_platform_configs(inv: Inventory) -> dict[str, str]:
     """The intended config of every device the profile keeps on its production platform
-    (``profile.keep_platform``), by name: what the lab boots their emulation from, so a diff
-    on a fresh mixed lab is empty. Secrets stay markers."""
+    (``profile.keep_platform``), by name: what the lab boots their emulation from (as found:
+    without the circuit descriptions, ``lab.emulated.as_found``). Secrets stay markers."""
     renderer = Renderer()
     kept = list(inv.profile.keep_platform)
     return {i.name: renderer.render(i).text for i in build_intents(inv, kept)} if kept else {}

@@ -7,7 +7,7 @@ and always takes it down at the end, even when tests fail. Tests that cut links 
 devices off restore them in their own teardown.
 
 ``lab_machine`` (session-scoped, under ``lab``) is the machine's one lab slot: the session
-lock and the sweep. A module that needs another lab (test_mixed_lab.py) takes the session
+lock and the sweep. A module that needs another lab (none does today) takes the session
 lab down if it is up, brings its own up and down (:func:`new_state_dir`, :func:`take_down`),
 and brings the session lab back.
 
