@@ -23,7 +23,7 @@ from bandwidth.assess import Verdict, assess
 from bandwidth.iperf import IperfSpec
 from bandwidth.runners import DeviceRunner, NetnsExec
 from inventory.loader import load_inventory
-from tests.conftest import LAB_INVENTORY, run_egovnet
+from tests.conftest import FRR_LAB_INVENTORY, LAB_INVENTORY, run_egovnet
 from tests.monitor_support import free_port
 
 pytestmark = pytest.mark.integration
@@ -145,8 +145,8 @@ def shaped_circuit(tmp_path: Path) -> Iterator[Path]:
                  "rate", "50mbit", "burst", "64kb", "latency", "50ms"],
                 check=True, capture_output=True, timeout=30,
             )  # fmt: skip
-        inv = tmp_path / "inv"
-        shutil.copytree(LAB_INVENTORY, inv)
+        inv = tmp_path / "inv"  # its own two devices: no device is kept on a vendor platform
+        shutil.copytree(FRR_LAB_INVENTORY, inv)
         (inv / "devices.yaml").write_text(
             "devices:\n"
             "  - {name: bwcore, site: district-core, role: core, platform: frr,"

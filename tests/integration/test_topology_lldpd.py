@@ -33,6 +33,12 @@ def neighbours_expected(cables: list[Cable]) -> dict[str, int]:
     return out
 
 
+@pytest.fixture(scope="module")
+def lab_inventory(frr_lab_inventory: Inventory) -> Inventory:
+    """The lab wired with lldpd alone, every device read with lldpcli: the FRR-only lab."""
+    return frr_lab_inventory
+
+
 @pytest.fixture
 def wired(lab_inventory: Inventory) -> Iterator[LldpNet]:
     net = LldpNet(lab_inventory)
