@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from netmiko import ConnectHandler
 
 import lab as lab_api
 from base.procs import alive
@@ -28,6 +27,7 @@ from monitor.webhook import WebhookAlert
 from tests.conftest import LAB_INVENTORY, run_egovnet
 from tests.integration.exporter_process import Running, samples, start_exporter, stop
 from tests.lab.conftest import SessionLab
+from tests.lab.device_access import running
 from tests.lab.test_monitor_lab import Noc
 from tests.monitor_support import free_port
 
@@ -53,17 +53,6 @@ def config(lab: SessionLab, *args: str, inventory: Path = LAB_INVENTORY) -> dict
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout)
     return {d["device"]: d for d in report["devices"]}
-
-
-def running_config(lab: SessionLab, device: str) -> str:
-    """The device's running config as an engineer reads it over SSH."""
-    # echo checks on: Netmiko's hp_comware has them off, and then a late prompt from its own
-    # prompt probing can end the read with nothing on a loaded machine (automation does the same)
-    conn = ConnectHandler(**lab.netmiko_params(device), global_cmd_verify=True)
-    try:
-        return str(conn.send_command("display current-configuration", read_timeout=30))
-    finally:
-        conn.disconnect()
 
 
 def ssh_version(address: str) -> str:
@@ -102,7 +91,7 @@ def test_the_emulation_answers_ssh_where_frr_devices_run_openssh(lab: SessionLab
     assert "OpenSSH" in ssh_version(lab.mgmt_address("town1"))
     for device in EMULATED:
         assert "OpenSSH" not in ssh_version(lab.mgmt_address(device))
-    assert "sysname dept1" in running_config(lab, "dept1")
+    assert "sysname dept1" in running(lab, "dept1")
 
 
 def test_a_pushed_description_lands_in_the_emulation(lab: SessionLab, tmp_path: Path) -> None:
@@ -120,8 +109,8 @@ def test_a_pushed_description_lands_in_the_emulation(lab: SessionLab, tmp_path: 
         assert "description" in before[device]["diff"]
     pushed = config(lab, "push", "--commit", inventory=changed)
     assert {d: r["status"] for d, r in pushed.items()} == dict.fromkeys(EMULATED, "committed")
-    assert "SGWJ-DX-2001-MOVED" in running_config(lab, "dept1")
-    assert "SGWJ-DX-1102-MOVED" in running_config(lab, "vil2")
+    assert "SGWJ-DX-2001-MOVED" in running(lab, "dept1")
+    assert "SGWJ-DX-1102-MOVED" in running(lab, "vil2")
     after = config(lab, "diff", inventory=changed)
     assert {d: r["status"] for d, r in after.items()} == dict.fromkeys(EMULATED, "unchanged")
     # the push saved the config: the emulation's boot file has it, secrets still markers
@@ -150,13 +139,13 @@ def test_a_power_cycle_boots_what_the_device_saved(lab: SessionLab) -> None:
     for verb in ("device-down", "device-up"):
         done = run_egovnet("lab", "fault", verb, "dept1", "--state-dir", str(lab.state_dir))
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "SGWJ-DX-2001-MOVED" in running_config(lab, "dept1")
+    assert "SGWJ-DX-2001-MOVED" in running(lab, "dept1")
     neighbors = lab.ospf_neighbors("dept1")
     assert len(neighbors) == 2 and all(n.full for n in neighbors)
     # the lab's own inventory again: the moved circuit ids go, and stay gone when saved
     pushed = config(lab, "push", "--commit")
     assert {d: r["status"] for d, r in pushed.items()} == dict.fromkeys(EMULATED, "committed")
-    assert "SGWJ-DX-2001-MOVED" not in running_config(lab, "dept1")
+    assert "SGWJ-DX-2001-MOVED" not in running(lab, "dept1")
 
 
 def test_the_exporter_reads_vendor_health_from_the_emulated_devices(
